@@ -1,0 +1,9 @@
+import neostandard from 'neostandard'
+
+export default [
+  ...neostandard({ ts: true, ignores: ['dist/**', 'coverage/**', '.tap/**'] }),
+  {
+    files: ['types/**'],
+    rules: { '@typescript-eslint/no-unused-vars': 'off', 'no-unused-vars': 'off' }
+  }
+]

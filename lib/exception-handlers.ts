@@ -1,0 +1,87 @@
+/**
+ * @module exception-handlers — how errors thrown on a FastAPI-style route are answered.
+ *
+ * Installed as the route-level `errorHandler` of `app.api` routes only, so plain Fastify
+ * routes keep whatever error handler the app has.
+ */
+import { STATUS_CODES } from 'node:http'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { HTTPException, RequestValidationError, ResponseValidationError, type ErrorItem } from './exceptions.js'
+import { locateJsonError } from './json-error.js'
+import { kRawBody } from './symbols.js'
+
+/** A user's handler for one error class, as FastAPI's `@app.exception_handler(Cls)`. */
+export type ExceptionHandler<TError = any> = (
+  this: FastifyInstance, error: TError, request: FastifyRequest, reply: FastifyReply
+) => unknown
+
+/** `'fastify'` keeps Fastify's 400/404 shapes for apps whose clients depend on them. */
+export type ErrorFormat = 'fastapi' | 'fastify'
+
+/** Error handling settings shared by every route of one plugin registration. */
+export interface ErrorSettings {
+  format: ErrorFormat
+  handlers: Map<Function, ExceptionHandler>
+}
+
+/** Builds the route-level error handler for `app.api` routes. */
+export function buildErrorHandler (settings: ErrorSettings) {
+  return function fastapiErrorHandler (this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply): unknown {
+    const custom = findHandler(settings.handlers, error)
+    if (custom !== undefined) return custom.call(this, error, request, reply)
+    if (error instanceof RequestValidationError) {
+      return settings.format === 'fastify'
+        ? sendFastifyValidation(reply, error.errors())
+        : reply.code(422).send({ detail: error.errors() })
+    }
+    if (error instanceof HTTPException) return sendHTTPException(reply, error)
+    if (kRawBody in error) return sendJsonError(settings, reply, error)
+    if (error instanceof ResponseValidationError) {
+      request.log.error({ errors: error.errors() }, 'Response validation failed: the return value does not fit the response model')
+      return sendInternalError(reply)
+    }
+    const code = typeof error.statusCode === 'number' ? error.statusCode : 500
+    // Fastify's own 4xx (413 body too large, 415 media type, …): FastAPI's shape, reason phrase only.
+    if (code >= 400 && code < 500) return reply.code(code).send({ detail: STATUS_CODES[code] ?? 'Bad Request' })
+    request.log.error({ err: error }, 'Unhandled error in route handler')
+    return sendInternalError(reply)
+  }
+}
+
+/** The handler registered for the error's class or its nearest parent class. */
+function findHandler (handlers: Map<Function, ExceptionHandler>, error: unknown): ExceptionHandler | undefined {
+  if (handlers.size === 0 || error === null || typeof error !== 'object') return undefined
+  for (let proto = Object.getPrototypeOf(error); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    const found = handlers.get(proto.constructor)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
+function sendHTTPException (reply: FastifyReply, error: HTTPException): FastifyReply {
+  if (error.headers !== undefined) reply.headers(error.headers)
+  reply.code(error.statusCode)
+  // RFC 9110: 204 and 304 carry no content.
+  if (error.statusCode === 204 || error.statusCode === 304 || error.statusCode < 200) return reply.send()
+  return reply.send({ detail: error.detail })
+}
+
+function sendJsonError (settings: ErrorSettings, reply: FastifyReply, error: FastifyError): FastifyReply {
+  const raw = (error as unknown as Record<symbol, string>)[kRawBody]
+  const found = locateJsonError(raw)
+  // Valid JSON that Fastify still refused (a __proto__ key, by default): not a syntax error.
+  if (found === undefined) return reply.code(400).send({ detail: 'Bad Request' })
+  const item: ErrorItem = { type: 'json_invalid', loc: ['body', found.offset], msg: 'JSON decode error', input: {}, ctx: { error: found.message } }
+  if (settings.format === 'fastify') return sendFastifyValidation(reply, [item])
+  return reply.code(422).send({ detail: [item] })
+}
+
+function sendInternalError (reply: FastifyReply): FastifyReply {
+  return reply.code(500).send({ detail: 'Internal Server Error' })
+}
+
+/** Fastify's validation error body, `{statusCode, code, error, message}`, for migrating apps. */
+function sendFastifyValidation (reply: FastifyReply, items: ErrorItem[]): FastifyReply {
+  const message = items.map(item => `${item.loc.join('/')} ${item.msg}`).join(', ')
+  return reply.code(400).send({ statusCode: 400, code: 'FST_ERR_VALIDATION', error: 'Bad Request', message })
+}

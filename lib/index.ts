@@ -1,0 +1,73 @@
+/**
+ * fastify-fastapi — FastAPI-style routes for Fastify 5.
+ *
+ * @example
+ * const app = Fastify()
+ * await app.register(fastapi)
+ * app.api.get('/items/:itemId', { args: { itemId: Path(z.number().int()) } }, ({ itemId }) => ({ itemId }))
+ */
+import fp from 'fastify-plugin'
+import type { FastifyPluginCallback } from 'fastify'
+import { apiFor, type ApiState, type FastapiRoutes } from './api.js'
+import type { ErrorFormat } from './exception-handlers.js'
+import { installNotFound } from './not-found.js'
+import { installJsonParser } from './json-parser.js'
+import { FFA_ERR_OPTIONS_INVALID } from './errors.js'
+
+/** Options of `app.register(fastapi, options)`. */
+export interface FastifyFastapiOptions {
+  /**
+   * `'fastapi'` (default): 404 `{"detail":"Not Found"}`, 405 with `Allow`, 422 validation errors.
+   * `'fastify'`: Fastify's own 404, and validation errors as Fastify's 400 shape — for apps
+   * whose clients depend on those.
+   */
+  errorFormat?: ErrorFormat
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** FastAPI-style route declarations (fastify-fastapi). */
+    api: FastapiRoutes
+  }
+}
+
+const OPTION_KEYS = new Set(['errorFormat'])
+
+const plugin: FastifyPluginCallback<FastifyFastapiOptions> = function fastifyFastapi (app, options, done) {
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) return done(new FFA_ERR_OPTIONS_INVALID(`unknown option "${key}".`))
+  }
+  const format = options.errorFormat ?? 'fastapi'
+  if (format !== 'fastapi' && format !== 'fastify') {
+    return done(new FFA_ERR_OPTIONS_INVALID(`errorFormat must be 'fastapi' or 'fastify', got ${JSON.stringify(format)}.`))
+  }
+  const state: ApiState = { errors: { format, handlers: new Map() }, routes: [] }
+  app.decorate('api', {
+    getter (this: typeof app) { return apiFor(this, state) }
+  })
+  installJsonParser(app)
+  if (format === 'fastapi') installNotFound(app)
+  done()
+}
+
+/** The plugin: `await app.register(fastapi, options)`. */
+const fastapi = fp(plugin, { fastify: '5.x', name: 'fastify-fastapi' })
+export default fastapi
+export { fastapi }
+
+export { Path, Query, Header, Cookie, Body, isParam } from './params.js'
+export type { Param, ParamOptions, HeaderOptions, BodyOptions } from './params.js'
+export { Field } from './field.js'
+export type { FieldOptions } from './constraints.js'
+export {
+  HTTPException, RequestValidationError, ResponseValidationError,
+  isHTTPException, isRequestValidationError, isResponseValidationError
+} from './exceptions.js'
+export type { ErrorItem, Location } from './exceptions.js'
+export { status, reasonPhrase } from './status.js'
+export type { StatusCode, StatusName } from './status.js'
+export type { FastapiRoutes, RouteMethod } from './api.js'
+export type { ArgsDecl, InferArg, InferArgs, RouteDecl, RouteHandler, ExtraResponse } from './infer.js'
+export type { ResponseModelOptions } from './response-model.js'
+export type { ExceptionHandler, ErrorFormat } from './exception-handlers.js'
+export * as errorCodes from './errors.js'

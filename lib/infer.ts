@@ -1,0 +1,64 @@
+/**
+ * @module infer — the types that turn a route declaration into the handler's argument types.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify'
+import type { z } from 'zod'
+import type { Param } from './params.js'
+import type { ResponseModelOptions } from './response-model.js'
+
+/** A route's `args`: argument name → parameter marker. */
+export type ArgsDecl = Record<string, Param<any, any, any>>
+
+/** The handler's type for one argument: the schema's output, never undefined with a default. */
+export type InferArg<TParam> = TParam extends Param<any, infer TSchema, infer TDefault>
+  ? TDefault extends true ? Exclude<z.output<TSchema>, undefined> : z.output<TSchema>
+  : never
+
+/** The object the handler receives, typed from the declaration. */
+export type InferArgs<TArgs extends ArgsDecl> = { [K in keyof TArgs]: InferArg<TArgs[K]> }
+
+/** What a handler may return: the model's input type when there is a model. */
+export type HandlerReturn<TModel> = [TModel] extends [z.ZodType]
+  ? z.input<TModel> | FastifyReply | Promise<z.input<TModel> | FastifyReply>
+  : unknown
+
+/** An extra documented response, FastAPI's `responses={404: {...}}`. */
+export interface ExtraResponse {
+  model?: z.ZodType
+  description?: string
+}
+
+/** Fastify route options passed through unchanged. */
+export type FastifyRouteOptions = Pick<RouteShorthandOptions,
+  'config' | 'bodyLimit' | 'logLevel' | 'onRequest' | 'preParsing' | 'preValidation' | 'preHandler' |
+  'preSerialization' | 'onSend' | 'onResponse' | 'onTimeout' | 'onError' | 'onRequestAbort' |
+  'constraints' | 'exposeHeadRoute' | 'prefixTrailingSlash'>
+
+/** Everything a FastAPI-style route declaration may say. */
+export interface RouteDecl<TArgs extends ArgsDecl = ArgsDecl, TModel extends z.ZodType | undefined = z.ZodType | undefined>
+  extends ResponseModelOptions, FastifyRouteOptions {
+  /** The handler's arguments and where each comes from. */
+  args?: TArgs
+  /** Status code of every successful response (default 200). */
+  statusCode?: number
+  /** Schema the return value is filtered through; undeclared fields are dropped. */
+  responseModel?: TModel
+  /** Extra documented responses by status code. */
+  responses?: Record<number | string, ExtraResponse>
+  /** OpenAPI summary (default: the handler's name in Title Case). */
+  summary?: string
+  /** OpenAPI description (markdown). */
+  description?: string
+  /** Description of the success response (default "Successful Response"). */
+  responseDescription?: string
+  tags?: string[]
+  operationId?: string
+  deprecated?: boolean
+  /** `false` leaves the route out of the OpenAPI document. */
+  includeInSchema?: boolean
+}
+
+/** A FastAPI-style handler: one object of validated arguments, then Fastify's request and reply. */
+export type RouteHandler<TArgs extends ArgsDecl, TModel> = (
+  this: FastifyInstance, args: InferArgs<TArgs>, request: FastifyRequest, reply: FastifyReply
+) => HandlerReturn<TModel>

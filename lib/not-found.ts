@@ -1,0 +1,43 @@
+/**
+ * @module not-found — FastAPI's 404 `{"detail":"Not Found"}` and 405 `{"detail":"Method Not Allowed"}`.
+ *
+ * Fastify answers 404 for a known path with another method. To tell the two apart, every
+ * route declared after the plugin is also recorded (path only) in a second router, which is
+ * consulted only when Fastify found nothing.
+ */
+import type { FastifyInstance } from 'fastify'
+import FindMyWay from 'find-my-way'
+
+/** Installs the 404/405 handler on `app` (the plugin's scope, i.e. the app with fastify-plugin). */
+export function installNotFound (app: FastifyInstance): void {
+  const config = app.initialConfig
+  const paths = FindMyWay({
+    ignoreTrailingSlash: config.ignoreTrailingSlash,
+    ignoreDuplicateSlashes: config.ignoreDuplicateSlashes,
+    caseSensitive: config.caseSensitive,
+    maxParamLength: config.maxParamLength
+  })
+  const methodsByUrl = new Map<string, Set<string>>()
+
+  app.addHook('onRoute', route => {
+    let methods = methodsByUrl.get(route.url)
+    if (methods === undefined) {
+      methods = new Set()
+      methodsByUrl.set(route.url, methods)
+      const store = methods
+      // One pseudo-method: this router answers "does the path exist", not "with which method".
+      paths.on('GET', route.url, () => {}, store)
+    }
+    for (const method of Array.isArray(route.method) ? route.method : [route.method]) methods.add(method.toUpperCase())
+  })
+
+  app.setNotFoundHandler(function fastapiNotFound (request, reply) {
+    const query = request.url.indexOf('?')
+    const found = paths.find('GET', query === -1 ? request.url : request.url.slice(0, query))
+    const methods = found?.store as Set<string> | undefined
+    if (methods !== undefined && methods.size > 0 && !methods.has(request.method)) {
+      return reply.code(405).header('allow', [...methods].join(', ')).send({ detail: 'Method Not Allowed' })
+    }
+    return reply.code(404).send({ detail: 'Not Found' })
+  })
+}

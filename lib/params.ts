@@ -1,0 +1,116 @@
+/**
+ * @module params — the markers that say where an argument comes from:
+ * `Path`, `Query`, `Header`, `Cookie` and `Body`, as in FastAPI's `params.py`.
+ *
+ * A marker only records the declaration; the route compiler reads it once at
+ * registration and the request path never touches it.
+ */
+import type { z } from 'zod'
+import type { Location } from './exceptions.js'
+import type { FieldOptions } from './constraints.js'
+import { kParam } from './symbols.js'
+
+/** Options every parameter marker takes: FastAPI's constraint and docs options, plus these. */
+export interface ParamOptions<T = unknown> extends FieldOptions<T> {
+  /** The name on the wire (query key, header name, cookie name, path segment, body key). */
+  alias?: string
+  /** `false` leaves the parameter out of the OpenAPI document. */
+  includeInSchema?: boolean
+}
+
+/** Options of `Header()`. */
+export interface HeaderOptions<T = unknown> extends ParamOptions<T> {
+  /** Turn `x_token`/`xToken` into `x-token` (default true, as FastAPI's convert_underscores). */
+  convertUnderscores?: boolean
+}
+
+/** Options of `Body()`. */
+export interface BodyOptions<T = unknown> extends ParamOptions<T> {
+  /** Expect `{"<name>": value}` even when this is the only body argument. */
+  embed?: boolean
+}
+
+/**
+ * A parameter declaration: where the value comes from (`in`), its zod schema and options.
+ * `TDefault` records at the type level whether a default makes the argument always present.
+ */
+export interface Param<
+  TIn extends Location = Location,
+  TSchema extends z.ZodType = z.ZodType,
+  TDefault extends boolean = boolean
+> {
+  readonly [kParam]: true
+  readonly in: TIn
+  readonly schema: TSchema
+  readonly options: Readonly<HeaderOptions & BodyOptions>
+  /** Type-level only: whether `default` was given. */
+  readonly __default?: TDefault
+}
+
+type HasDefault<TOptions> = TOptions extends { default: {} | null } ? true : false
+
+function marker<TIn extends Location> (location: TIn, schema: z.ZodType, options: object | undefined): Param<TIn> {
+  return { [kParam]: true, in: location, schema, options: { ...options } }
+}
+
+/**
+ * A path parameter, read from the URL segment `:name` (always required).
+ * @example app.api.get('/items/:itemId', { args: { itemId: Path(z.number().int(), { ge: 1 }) } }, h)
+ * @see README "Parameters"
+ */
+export function Path<TSchema extends z.ZodType, const TOptions extends ParamOptions<z.input<TSchema>> = {}> (
+  schema: TSchema, options?: TOptions
+): Param<'path', TSchema, HasDefault<TOptions>> {
+  return marker('path', schema, options) as Param<'path', TSchema, HasDefault<TOptions>>
+}
+
+/**
+ * A query parameter; `z.array(...)` accepts `?q=a&q=b`. Strings are coerced to numbers
+ * and booleans when the schema asks for them.
+ * @example { q: Query(z.string().optional(), { maxLength: 10 }) }
+ * @see README "Parameters"
+ */
+export function Query<TSchema extends z.ZodType, const TOptions extends ParamOptions<z.input<TSchema>> = {}> (
+  schema: TSchema, options?: TOptions
+): Param<'query', TSchema, HasDefault<TOptions>> {
+  return marker('query', schema, options) as Param<'query', TSchema, HasDefault<TOptions>>
+}
+
+/**
+ * A request header; the argument name `xToken` or `x_token` reads the `x-token` header.
+ * @example { xToken: Header(z.string()) }
+ * @see README "Parameters"
+ */
+export function Header<TSchema extends z.ZodType, const TOptions extends HeaderOptions<z.input<TSchema>> = {}> (
+  schema: TSchema, options?: TOptions
+): Param<'header', TSchema, HasDefault<TOptions>> {
+  return marker('header', schema, options) as Param<'header', TSchema, HasDefault<TOptions>>
+}
+
+/**
+ * A cookie, read from the `Cookie` header.
+ * @example { session: Cookie(z.string().optional()) }
+ * @see README "Parameters"
+ */
+export function Cookie<TSchema extends z.ZodType, const TOptions extends ParamOptions<z.input<TSchema>> = {}> (
+  schema: TSchema, options?: TOptions
+): Param<'cookie', TSchema, HasDefault<TOptions>> {
+  return marker('cookie', schema, options) as Param<'cookie', TSchema, HasDefault<TOptions>>
+}
+
+/**
+ * The JSON body. One `Body` argument receives the whole body; several (or `embed: true`)
+ * expect an object keyed by their names, as FastAPI merges multiple body parameters.
+ * @example { user: Body(UserIn) }
+ * @see README "Request body"
+ */
+export function Body<TSchema extends z.ZodType, const TOptions extends BodyOptions<z.input<TSchema>> = {}> (
+  schema: TSchema, options?: TOptions
+): Param<'body', TSchema, HasDefault<TOptions>> {
+  return marker('body', schema, options) as Param<'body', TSchema, HasDefault<TOptions>>
+}
+
+/** True when `value` is a marker made by one of the factories above. */
+export function isParam (value: unknown): value is Param {
+  return typeof value === 'object' && value !== null && (value as any)[kParam] === true
+}
