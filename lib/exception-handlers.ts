@@ -26,18 +26,26 @@ export interface ErrorSettings {
 
 /** Builds the route-level error handler for `app.api` routes. */
 export function buildErrorHandler (settings: ErrorSettings) {
-  return function fastapiErrorHandler (this: FastifyInstance, error: FastifyError, request: FastifyRequest, reply: FastifyReply): unknown {
+  return function fastapiErrorHandler (error: FastifyError, request: FastifyRequest, reply: FastifyReply): unknown {
     const custom = findHandler(settings.handlers, error)
-    if (custom !== undefined) return custom.call(this, error, request, reply)
+    // Fastify calls a route-level errorHandler without `this`; the route's own instance is request.server.
+    if (custom !== undefined) return custom.call(request.server, error, request, reply)
     if (error instanceof RequestValidationError) {
       return settings.format === 'fastify'
         ? sendFastifyValidation(reply, error.errors())
         : reply.code(422).send({ detail: error.errors() })
     }
     if (error instanceof HTTPException) return sendHTTPException(reply, error)
+    // A handler may throw anything (a string, null): only an object can carry our marks.
+    if (error === null || typeof error !== 'object') {
+      request.log.error({ err: error }, 'Unhandled error in route handler')
+      return sendInternalError(reply)
+    }
     if (kRawBody in error) return sendJsonError(settings, reply, error)
     if (error instanceof ResponseValidationError) {
-      request.log.error({ errors: error.errors() }, 'Response validation failed: the return value does not fit the response model')
+      // Where and why only: an item's `input` can be the whole returned object, secrets and all.
+      const errors = error.errors().map(({ type, loc, msg, ctx }) => ctx === undefined ? { type, loc, msg } : { type, loc, msg, ctx })
+      request.log.error({ errors }, 'Response validation failed: the return value does not fit the response model')
       return sendInternalError(reply)
     }
     const code = typeof error.statusCode === 'number' ? error.statusCode : 500

@@ -10,7 +10,8 @@ import FindMyWay from 'find-my-way'
 
 /** Installs the 404/405 handler on `app` (the plugin's scope, i.e. the app with fastify-plugin). */
 export function installNotFound (app: FastifyInstance): void {
-  const config = app.initialConfig
+  // Fastify 5 takes these from `routerOptions` first, then from the deprecated top-level keys.
+  const config = { ...app.initialConfig, ...app.initialConfig.routerOptions }
   const paths = FindMyWay({
     ignoreTrailingSlash: config.ignoreTrailingSlash,
     ignoreDuplicateSlashes: config.ignoreDuplicateSlashes,

@@ -1,0 +1,137 @@
+import t from 'tap'
+import Fastify, { type FastifyServerOptions, type HTTPMethods } from 'fastify'
+import { z } from 'zod'
+import fastapi, { Path } from '../lib/index.js'
+
+async function build (t: { teardown: (fn: () => unknown) => void }, options: FastifyServerOptions = {}) {
+  const app = Fastify(options)
+  await app.register(fastapi)
+  app.api.get('/items', {}, () => [])
+  app.api.get('/items/:id', { args: { id: Path(z.number().int()) } }, ({ id }) => ({ id }))
+  app.api.post('/users', {}, () => ({}))
+  app.api.route(['PUT', 'PATCH'], '/users/:name', { args: { name: Path(z.string()) } }, ({ name }) => ({ name }))
+  t.teardown(() => app.close())
+  return app
+}
+
+const NOT_FOUND = { detail: 'Not Found' }
+const NOT_ALLOWED = { detail: 'Method Not Allowed' }
+
+t.test('an unknown path is 404 {"detail":"Not Found"}', async t => {
+  const app = await build(t)
+  for (const [method, url] of [['GET', '/nope'], ['POST', '/nope'], ['GET', '/items/1/more'], ['DELETE', '/']] as const) {
+    const res = await app.inject({ method, url })
+    t.equal(res.statusCode, 404, `${method} ${url}`)
+    t.match(res.headers['content-type'], /^application\/json/)
+    t.same(res.json(), NOT_FOUND)
+    t.equal(res.headers.allow, undefined)
+  }
+})
+
+t.test('a known path with another method is 405 with allow', async t => {
+  const cases: Array<{ method: HTTPMethods, url: string, allow: string }> = [
+    { method: 'POST', url: '/items', allow: 'GET, HEAD' },
+    { method: 'DELETE', url: '/items', allow: 'GET, HEAD' },
+    { method: 'GET', url: '/users', allow: 'POST' },
+    { method: 'DELETE', url: '/items/3', allow: 'GET, HEAD' },
+    // A value the path parameter's schema would refuse still names a known path.
+    { method: 'DELETE', url: '/items/abc', allow: 'GET, HEAD' },
+    { method: 'GET', url: '/users/bob', allow: 'PUT, PATCH' }
+  ]
+  const app = await build(t)
+  for (const c of cases) {
+    const res = await app.inject({ method: c.method, url: c.url })
+    t.equal(res.statusCode, 405, `${c.method} ${c.url}`)
+    t.equal(res.headers.allow, c.allow)
+    t.same(res.json(), NOT_ALLOWED)
+  }
+})
+
+t.test('the query string is not part of the path', async t => {
+  const app = await build(t)
+  let res = await app.inject({ method: 'DELETE', url: '/items/3?x=1&y=/items' })
+  t.equal(res.statusCode, 405)
+  t.equal(res.headers.allow, 'GET, HEAD')
+  res = await app.inject({ method: 'GET', url: '/nope?to=/items' })
+  t.equal(res.statusCode, 404)
+  t.same(res.json(), NOT_FOUND)
+})
+
+t.test('the allowed methods still answer', async t => {
+  const app = await build(t)
+  const res = await app.inject({ method: 'GET', url: '/items/3' })
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { id: 3 })
+  const head = await app.inject({ method: 'HEAD', url: '/items/3' })
+  t.equal(head.statusCode, 200)
+})
+
+t.test('trailing slash', async t => {
+  t.test('by default /items/3/ is another path: 404 for every method', async t => {
+    const app = await build(t)
+    for (const method of ['GET', 'DELETE'] as const) {
+      const res = await app.inject({ method, url: '/items/3/' })
+      t.equal(res.statusCode, 404, method)
+      t.same(res.json(), NOT_FOUND)
+    }
+  })
+
+  const variants: Array<[string, FastifyServerOptions]> = [
+    ['routerOptions.ignoreTrailingSlash', { routerOptions: { ignoreTrailingSlash: true } }],
+    ['ignoreTrailingSlash (top level)', { ignoreTrailingSlash: true }]
+  ]
+  for (const [name, options] of variants) {
+    t.test(`with ${name} /items/3/ is /items/3: 405 for another method`, async t => {
+      const app = await build(t, options)
+      const ok = await app.inject({ method: 'GET', url: '/items/3/' })
+      t.equal(ok.statusCode, 200)
+      const res = await app.inject({ method: 'DELETE', url: '/items/3/?q=1' })
+      t.equal(res.statusCode, 405)
+      t.equal(res.headers.allow, 'GET, HEAD')
+      t.same(res.json(), NOT_ALLOWED)
+    })
+  }
+})
+
+t.test('routes in an encapsulated plugin with a prefix are known too', async t => {
+  const app = Fastify()
+  await app.register(fastapi)
+  await app.register(async child => {
+    child.api.get('/things/:id', { args: { id: Path(z.string()) } }, ({ id }) => ({ id }))
+  }, { prefix: '/v1' })
+  t.teardown(() => app.close())
+  const res = await app.inject({ method: 'POST', url: '/v1/things/a' })
+  t.equal(res.statusCode, 405)
+  t.equal(res.headers.allow, 'GET, HEAD')
+  const missing = await app.inject({ method: 'GET', url: '/things/a' })
+  t.equal(missing.statusCode, 404)
+  t.same(missing.json(), NOT_FOUND)
+})
+
+t.test('plain Fastify routes declared after the plugin get 405 too', async t => {
+  const app = Fastify()
+  await app.register(fastapi)
+  app.get('/plain', async () => 'x')
+  t.teardown(() => app.close())
+  const res = await app.inject({ method: 'POST', url: '/plain' })
+  t.equal(res.statusCode, 405)
+  t.equal(res.headers.allow, 'GET, HEAD')
+})
+
+t.test("errorFormat 'fastify' keeps Fastify's own 404, byte for byte", async t => {
+  const plain = Fastify()
+  plain.get('/items', async () => [])
+  const app = Fastify()
+  await app.register(fastapi, { errorFormat: 'fastify' })
+  app.api.get('/items', {}, () => [])
+  t.teardown(() => Promise.all([plain.close(), app.close()]))
+  for (const [method, url] of [['GET', '/nope'], ['DELETE', '/items']] as const) {
+    const expected = await plain.inject({ method, url })
+    const res = await app.inject({ method, url })
+    t.equal(res.statusCode, 404)
+    t.equal(res.statusCode, expected.statusCode)
+    t.equal(res.headers['content-type'], expected.headers['content-type'])
+    t.equal(res.body, expected.body)
+    t.match(res.json(), { statusCode: 404, error: 'Not Found', message: `Route ${method}:${url} not found` })
+  }
+})
