@@ -10,27 +10,71 @@ import type { Coercion, ScalarKind } from './zod-internals.js'
 /** Converts one raw value (a string, or an array of strings for repeated keys). */
 export type Coercer = (raw: unknown) => unknown
 
-// pydantic accepts surrounding whitespace, a sign, and a zero fraction ("7.0") for integers.
-const INTEGER = /^\s*[+-]?\d+(?:\.0*)?\s*$/
+// pydantic's boolean spellings, compared without trimming and ignoring ASCII case.
 const TRUE = new Set(['1', 'on', 't', 'true', 'y', 'yes'])
 const FALSE = new Set(['0', 'off', 'f', 'false', 'n', 'no'])
+// Rust's f64 grammar (what pydantic parses floats with) without inf/nan, which we refuse:
+// they have no JSON form to echo back or return. JS's Number() would also take 0x10, 0b1, 0o7.
+const FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
+const DIGITS = /^\d+$/
+
+/**
+ * The decimal digits (with sign) pydantic reads from a string for an int, or undefined.
+ * As pydantic-core's str_as_int: surrounding whitespace, one sign, leading zeros, a zero
+ * fraction ("7.0", not "7.") and single underscores between digits ("1_000") are accepted;
+ * exponents ("1e3") and other fractions are not.
+ */
+function integerText (raw: string): string | undefined {
+  let text = raw.trim()
+  let sign = ''
+  if (text.startsWith('+') || text.startsWith('-')) {
+    sign = text[0] === '-' ? '-' : ''
+    text = text.slice(1)
+  }
+  const zeros = /^0[0_]*/.exec(text)
+  if (zeros !== null) {
+    const rest = text.slice(zeros[0].length)
+    // All zeros keep the last character (a trailing "_" fails below); "00.0" keeps one zero.
+    if (rest === '') text = text.slice(-1)
+    else if (rest.startsWith('.')) text = text.slice(zeros[0].length - 1)
+    else if (/^[1-9]/.test(rest)) text = rest
+    else return undefined
+  }
+  const dot = text.indexOf('.')
+  if (dot !== -1 && /^0+$/.test(text.slice(dot + 1))) text = text.slice(0, dot)
+  if (/^\d+(?:_\d+)+$/.test(text)) text = text.replaceAll('_', '')
+  return DIGITS.test(text) ? sign + text : undefined
+}
+
+/** pydantic-core's str_as_float: the trimmed text, or the untrimmed text with single underscores. */
+function floatText (raw: string): string | undefined {
+  const trimmed = raw.trim()
+  if (FLOAT.test(trimmed)) return trimmed
+  if (raw.startsWith('_') || raw.endsWith('_') || !raw.includes('_') || raw.includes('__')) return undefined
+  const stripped = raw.replaceAll('_', '')
+  return FLOAT.test(stripped) ? stripped : undefined
+}
 
 const scalars: Record<ScalarKind, (raw: string) => unknown> = {
   string: raw => raw,
-  integer: raw => INTEGER.test(raw) ? Number.parseFloat(raw) : raw,
+  integer: raw => {
+    const text = integerText(raw)
+    return text === undefined ? raw : Number(text)
+  },
   number: raw => {
-    const trimmed = raw.trim()
-    if (trimmed === '') return raw
-    const value = Number(trimmed)
-    // Infinity and NaN are refused: they have no JSON form to echo back or return.
+    const text = floatText(raw)
+    if (text === undefined) return raw
+    const value = Number(text)
+    // "1e999" parses to Infinity: refused like "inf".
     return Number.isFinite(value) ? value : raw
   },
   boolean: raw => {
-    const lower = raw.trim().toLowerCase()
+    const lower = raw.toLowerCase()
     return TRUE.has(lower) ? true : FALSE.has(lower) ? false : raw
   },
   bigint: raw => {
-    try { return BigInt(raw.trim()) } catch { return raw }
+    const text = integerText(raw)
+    return text === undefined ? raw : BigInt(text)
   },
   date: raw => {
     const value = new Date(raw)

@@ -32,30 +32,42 @@ export const REDACTED = '**********'
 export function pushIssueItems (issues: readonly Issue[], context: IssueContext, out: ErrorItem[]): void {
   const seen = new Set<string>()
   for (const issue of issues) {
-    const key = issue.path.map(String).join('\u0000')
+    const union = collapsedUnion(issue, context)
+    const key = (union ?? issue.path).map(String).join('\u0000')
     if (seen.has(key)) continue
     seen.add(key)
-    pushIssue(issue, issue.path as Loc, context, out)
+    if (union === undefined) {
+      pushIssue(issue, issue.path as Loc, context, out)
+      continue
+    }
+    // Ask every member again (error path only) to report them all, as pydantic.
+    const value = valueAt(context.input, union)
+    const members: z.ZodType[] = defOf(unwrap(locate(context, union).schema ?? context.schema)).options
+    const errors = members.map(member => member.safeParse(value).error?.issues ?? [])
+    pushIssue({ code: 'invalid_union', errors, path: union, input: value, message: '' } as unknown as Issue, union, context, out)
   }
 }
 
 function pushIssue (issue: Issue, path: Loc, context: IssueContext, out: ErrorItem[]): void {
   const value = valueAt(context.input, path)
   const item = (type: string, msg: string, input: unknown, ctx?: Record<string, unknown>, at: Loc = path, inputAt: Loc = at): void => {
-    const entry: ErrorItem = { type, loc: [...context.loc, ...at], msg, input: shown(input, inputAt, context) }
+    const entry: ErrorItem = { type, loc: [...context.loc, ...locate(context, at).loc], msg, input: shown(input, inputAt, context) }
     if (ctx !== undefined) entry.ctx = ctx
     out.push(entry)
+  }
+  const missing = (): void => {
+    // pydantic: a missing field reports its parent object; a missing argument reports null.
+    const parent = path.slice(0, -1)
+    item('missing', 'Field required', path.length === 0 ? null : valueAt(context.input, parent), undefined, path, parent)
   }
   switch (issue.code) {
     case 'invalid_type': {
       if (value === undefined) {
-        // pydantic: a missing field reports its parent object; a missing argument reports null.
-        const parent = path.slice(0, -1)
-        item('missing', 'Field required', path.length === 0 ? null : valueAt(context.input, parent), undefined, path, parent)
+        missing()
         return
       }
       // zod checks the type before the integer format, so a string for an int says "number".
-      const expected = issue.expected === 'number' && isIntegerSchema(unwrap(schemaAt(context.schema, path) ?? context.schema))
+      const expected = issue.expected === 'number' && isIntegerSchema(unwrap(locate(context, path).schema ?? context.schema))
         ? 'int'
         : issue.expected
       const [type, msg] = typeError(expected, value, context.fromString)
@@ -73,7 +85,7 @@ function pushIssue (issue: Issue, path: Loc, context: IssueContext, out: ErrorIt
     }
     case 'invalid_value': {
       const expected = pyList(issue.values.map(pyRepr))
-      const literal = defOf(unwrap(schemaAt(context.schema, path) ?? context.schema)).type === 'literal'
+      const literal = defOf(unwrap(locate(context, path).schema ?? context.schema)).type === 'literal'
       item(literal ? 'literal_error' : 'enum', `Input should be ${expected}`, value, { expected })
       return
     }
@@ -89,6 +101,11 @@ function pushIssue (issue: Issue, path: Loc, context: IssueContext, out: ErrorIt
       return
     }
     case 'invalid_union': {
+      // A union does not report a missing value as such; pydantic checks presence first.
+      if (value === undefined && !('discriminator' in issue)) {
+        missing()
+        return
+      }
       unionError(issue, path, value, context, item, out)
       return
     }
@@ -110,6 +127,10 @@ type PushItem = (type: string, msg: string, input: unknown, ctx?: Record<string,
 
 function typeError (expected: string, value: unknown, fromString: boolean): [string, string] {
   const parsing = fromString && typeof value === 'string'
+  // JSON.parse turns 1e999 into Infinity; pydantic refuses it with this type when inf is not allowed.
+  if (typeof value === 'number' && !Number.isFinite(value) && (expected === 'number' || expected === 'int')) {
+    return ['finite_number', 'Input should be a finite number']
+  }
   switch (expected) {
     case 'string': return ['string_type', 'Input should be a valid string']
     case 'number':
@@ -207,44 +228,121 @@ function formatError (issue: z.core.$ZodIssueInvalidStringFormat, value: unknown
 function unionError (
   issue: z.core.$ZodIssueInvalidUnion, path: Loc, value: unknown, context: IssueContext, item: PushItem, out: ErrorItem[]
 ): void {
-  const union = unwrap(schemaAt(context.schema, path) ?? context.schema)
-  const def = defOf(union)
-  if (issue.errors.length === 0 && typeof def.discriminator === 'string') {
-    const discriminator = def.discriminator
-    const tag = valueAt(value, [discriminator])
-    const tags = def.options.flatMap((option: z.ZodType) => {
-      const field = schemaAt(option, [discriminator])
-      return field === undefined ? [] : (defOf(unwrap(field)).values ?? [])
-    })
+  const discriminator = (issue as { discriminator?: unknown }).discriminator
+  if (issue.errors.length === 0 && typeof discriminator === 'string') {
+    // zod points at the tag; pydantic at the union, with the whole object as input.
+    const at = path.slice(0, -1)
+    const object = valueAt(context.input, at)
+    const union = defOf(unwrap(locate(context, at).schema ?? context.schema))
+    const tags = ((union.options ?? []) as z.ZodType[]).flatMap(option => tagsOf(option, discriminator)).map(pyRepr).join(', ')
+    const tag = valueAt(object, [discriminator])
+    const quoted = `'${discriminator}'`
     if (tag === undefined) {
-      item('union_tag_not_found', `Unable to extract tag using discriminator '${discriminator}'`, value, { discriminator: `'${discriminator}'` })
+      item('union_tag_not_found', `Unable to extract tag using discriminator ${quoted}`, object, { discriminator: quoted }, at)
     } else {
-      item('union_tag_invalid',
-        `Input tag '${String(tag)}' found using '${discriminator}' does not match any of the expected tags: ${tags.map(pyRepr).join(', ')}`,
-        value, { discriminator: `'${discriminator}'`, tag: String(tag), expected_tags: tags.map(pyRepr).join(', ') })
+      item('union_tag_invalid', `Input tag '${String(tag)}' found using ${quoted} does not match any of the expected tags: ${tags}`,
+        object, { discriminator: quoted, tag: String(tag), expected_tags: tags }, at)
     }
     return
   }
-  // pydantic reports every member's errors, each under the member's name.
+  if (issue.errors.length === 0) {
+    item('union_error', 'Input should match one of the union members', value)
+    return
+  }
+  // pydantic reports every member's errors, each under the member's name. Each member's
+  // issues are relative to the union's value, so they are described against the member.
+  const located = locate(context, path)
+  const members: z.ZodType[] = defOf(unwrap(located.schema ?? context.schema)).options ?? []
+  // A member sees the value redacted as the whole union would: a secret for one member
+  // must not be echoed by another member's error.
+  const input = context.hasSecrets ? redact(located.schema, value) : value
+  const nullable = nullableMember(members)
+  if (nullable !== -1) {
+    // `X | None` is nullable X to pydantic: X's errors, without a member name.
+    pushIssueItems(issue.errors[nullable] ?? [], { ...context, loc: [...context.loc, ...located.loc], input, schema: members[nullable] }, out)
+    return
+  }
   issue.errors.forEach((branch, index) => {
-    const member: z.ZodType | undefined = def.options?.[index]
+    const member = members[index]
     const tag = member === undefined ? String(index) : memberName(member)
-    const branchContext = { ...context }
-    const seen = new Set<string>()
-    for (const sub of branch) {
-      const subPath = [...path, tag, ...(sub.path as Loc)]
-      const key = subPath.map(String).join('\u0000')
-      if (seen.has(key)) continue
-      seen.add(key)
-      const before = out.length
-      pushIssue({ ...sub, path: [...path, ...sub.path] } as Issue, [...path, ...(sub.path as Loc)], branchContext, out)
-      // Put the member's name into the loc after the union's own path.
-      for (let i = before; i < out.length; i++) {
-        out[i].loc.splice(context.loc.length + path.length, 0, tag)
-      }
-    }
+    pushIssueItems(branch, {
+      ...context,
+      loc: [...context.loc, ...located.loc, tag],
+      input,
+      schema: member ?? context.schema
+    }, out)
   })
-  if (issue.errors.length === 0) item('union_error', 'Input should match one of the union members', value)
+}
+
+/** In a union of one schema and null (`X | None`), the index of that schema; else -1. */
+function nullableMember (members: readonly z.ZodType[]): number {
+  if (members.length !== 2) return -1
+  const nulls = members.map(m => defOf(unwrap(m)).type === 'null')
+  return nulls[0] === nulls[1] ? -1 : nulls.indexOf(false)
+}
+
+/**
+ * zod answers a union with the issues of its only member that failed on a rule rather than
+ * on the type, as if there were no union; pydantic lists every member's errors. Returns the
+ * path of the outermost plain union such an issue went through, or undefined.
+ */
+function collapsedUnion (issue: Issue, context: IssueContext): Loc | undefined {
+  // A string-sourced input was coerced before parsing; asking the members again with the
+  // string as received would give other errors, so those keep zod's answer.
+  if (context.fromString) return undefined
+  const path = issue.path as Loc
+  let schema: z.ZodType | undefined = context.schema
+  let value = context.input
+  for (let i = 0; i <= path.length && schema !== undefined; i++) {
+    schema = chosenMember(schema, value, [])
+    const def = defOf(unwrap(schema))
+    if (def.type === 'union' && typeof def.discriminator !== 'string' && nullableMember(def.options) === -1 &&
+      (i < path.length || issue.code !== 'invalid_union')) {
+      return path.slice(0, i)
+    }
+    if (i < path.length) {
+      schema = schemaAt(schema, [path[i]])
+      value = valueAt(value, [path[i]])
+    }
+  }
+  return undefined
+}
+
+/** The tag values a discriminated union's member accepts. */
+function tagsOf (option: z.ZodType, discriminator: string): unknown[] {
+  const field = schemaAt(option, [discriminator])
+  if (field === undefined) return []
+  const def = defOf(unwrap(field))
+  return def.values ?? Object.values(def.entries ?? {})
+}
+
+/**
+ * The schema that checks the value at `path`, and that path as pydantic's loc: inside a
+ * discriminated union the member the value's tag picks, with the tag added to the loc.
+ */
+function locate (context: IssueContext, path: Loc): { schema: z.ZodType | undefined, loc: Loc } {
+  let schema: z.ZodType | undefined = context.schema
+  let value = context.input
+  const loc: Loc = []
+  for (const key of path) {
+    if (schema !== undefined) schema = schemaAt(chosenMember(schema, value, loc), [key])
+    value = valueAt(value, [key])
+    loc.push(key)
+  }
+  return { schema, loc }
+}
+
+/** Through discriminated unions, the member `value`'s tag picks (its tag pushed onto `loc`). */
+function chosenMember (schema: z.ZodType, value: unknown, loc: Loc): z.ZodType {
+  for (;;) {
+    const def = defOf(unwrap(schema))
+    if (def.type !== 'union' || typeof def.discriminator !== 'string') return schema
+    const tag = valueAt(value, [def.discriminator])
+    const option = (def.options as z.ZodType[]).find(o => tagsOf(o, def.discriminator).includes(tag))
+    if (option === undefined) return schema
+    loc.push(String(tag))
+    schema = option
+  }
 }
 
 function memberName (schema: z.ZodType): string {
@@ -277,20 +375,50 @@ function valueAt (root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 
 /** What `input` may show: secrets replaced, non-finite numbers as strings. */
 function shown (input: unknown, path: Loc, context: IssueContext): unknown {
-  if (typeof input === 'number' && !Number.isFinite(input)) return String(input)
-  if (typeof input === 'bigint') return input.toString()
-  if (!context.hasSecrets) return input
-  return redact(schemaAt(context.schema, path), input)
+  const value = context.hasSecrets ? redact(locate(context, path).schema, input) : input
+  return jsonSafe(value)
+}
+
+/**
+ * `value` with every non-finite number and bigint, at any depth, as a string: JSON would
+ * turn Infinity into null (or throw on a bigint), and a 422 must show what was sent.
+ * Returns `value` itself when nothing needs changing.
+ */
+function jsonSafe (value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value)
+  if (typeof value === 'bigint') return value.toString()
+  if (value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined
+    value.forEach((v, i) => {
+      const safe = jsonSafe(v)
+      if (safe !== v) (copy ??= [...value])[i] = safe
+    })
+    return copy ?? value
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value
+  let copy: Record<string, unknown> | undefined
+  for (const [k, v] of Object.entries(value)) {
+    const safe = jsonSafe(v)
+    if (safe !== v) (copy ??= { ...value })[k] = safe
+  }
+  return copy ?? value
 }
 
 /** A copy of `value` with every secret field replaced by {@link REDACTED}. */
 export function redact (schema: z.ZodType | undefined, value: unknown): unknown {
   if (schema === undefined) return value
   if (isSecret(schema)) return REDACTED
-  if (value === null || typeof value !== 'object') return value
   const def = defOf(unwrap(schema))
+  // Which member of a union the value was meant for cannot be told: every member redacts.
+  if (def.type === 'union') return (def.options as z.ZodType[]).reduce((v, option) => redact(option, v), value)
+  if (def.type === 'intersection') return redact(def.right, redact(def.left, value))
+  if (def.type === 'pipe') return redact(def.in, value)
+  if (value === null || typeof value !== 'object') return value
   if (Array.isArray(value)) {
-    return def.type === 'array' ? value.map(v => redact(def.element, v)) : value
+    if (def.type === 'array') return value.map(v => redact(def.element, v))
+    if (def.type === 'tuple') return value.map((v, i) => redact(def.items[i] ?? def.rest ?? undefined, v))
+    return value
   }
   if (def.type === 'object' || def.type === 'record') {
     const copy: Record<string, unknown> = {}

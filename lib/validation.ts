@@ -98,7 +98,7 @@ function reader (spec: ArgSpec, list: boolean): CompiledArg['read'] {
     case 'header':
       // Node joins repeated headers with ", "; a list parameter wants them one by one.
       return list
-        ? request => request.raw.headersDistinct[wire]
+        ? request => headerValues(request, wire)
         : request => request.headers[wire]
     case 'cookie': return (request, cookies) => cookies[wire]
     case 'body':
@@ -110,6 +110,19 @@ function reader (spec: ArgSpec, list: boolean): CompiledArg['read'] {
           : undefined
       }
   }
+}
+
+/**
+ * Every value of a repeated header, from the raw pairs. `headersDistinct` would do, but
+ * light-my-request (app.inject) does not provide it.
+ */
+function headerValues (request: FastifyRequest, wire: string): string[] | undefined {
+  const raw = request.raw.rawHeaders
+  let values: string[] | undefined
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i].length === wire.length && raw[i].toLowerCase() === wire) (values ??= []).push(raw[i + 1])
+  }
+  return values
 }
 
 function readCookies (request: FastifyRequest): Record<string, string> {
