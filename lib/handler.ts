@@ -5,13 +5,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { RequestValidationError } from './exceptions.js'
 import type { RequestValidator } from './validation.js'
-import type { ResponseFilter } from './response-model.js'
+import type { ResponseSerializer } from './response-model.js'
 
 /** What the closure needs, all computed at registration. */
 export interface HandlerPlan {
   validate: RequestValidator
   statusCode: number
-  filter: ResponseFilter | null
+  serialize: ResponseSerializer
 }
 
 type UserHandler = (this: FastifyInstance, args: any, request: FastifyRequest, reply: FastifyReply) => unknown
@@ -20,15 +20,15 @@ const JSON_TYPE = 'application/json; charset=utf-8'
 
 /** Builds the Fastify handler for one route. */
 export function buildHandler (plan: HandlerPlan, userHandler: UserHandler) {
-  const { validate, statusCode, filter } = plan
+  const { validate, statusCode, serialize } = plan
 
   function finish (reply: FastifyReply, value: unknown): unknown {
     // The handler answered by itself (reply.send, a stream, a hijack).
     if (value === reply || reply.sent) return reply
-    const body = filter === null ? value : filter(value)
-    reply.header('content-type', JSON_TYPE)
+    const body = serialize(value)
     // FastAPI answers JSON for every return value, a bare string or null included.
-    return JSON.stringify(body === undefined ? null : body)
+    reply.header('content-type', JSON_TYPE)
+    return body
   }
 
   return function fastapiHandler (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): unknown {

@@ -8,6 +8,7 @@ import type { z } from 'zod'
 import { ResponseValidationError, type ErrorItem } from './exceptions.js'
 import { pushIssueItems } from './error-items.js'
 import { containsSecret, defOf, schemaAt, unwrap, wrappersOf } from './zod-internals.js'
+import { compileFastSerializer, FAST_PATH_MISS } from './fast-path.js'
 
 /** FastAPI's `response_model_*` options, in camelCase. */
 export interface ResponseModelOptions {
@@ -25,6 +26,37 @@ export interface ResponseModelOptions {
 
 /** Turns a handler's return value into the response value; throws ResponseValidationError. */
 export type ResponseFilter = (value: unknown) => unknown
+
+/** Turns a handler's return value into the JSON text of the response. */
+export type ResponseSerializer = (value: unknown) => string
+
+/** `JSON.stringify`, with `null` for a handler that returned nothing (FastAPI sends `null`). */
+export function serializeJson (value: unknown): string {
+  return JSON.stringify(value === undefined ? null : value)
+}
+
+/**
+ * The serializer of a route with a response model: ajv + fast-json-stringify when the model
+ * converts exactly to JSON Schema and no exclude option is set, zod + JSON.stringify otherwise.
+ * Both give the same bytes (test/fast-path.test.ts); zod also runs when the fast check fails,
+ * to build the ResponseValidationError.
+ */
+export function compileResponseSerializer (model: z.ZodType, options: ResponseModelOptions): ResponseSerializer {
+  const filter = compileResponseModel(model, options)
+  const trims = options.responseModelExcludeNone === true || options.responseModelExcludeUnset === true ||
+    options.responseModelExcludeDefaults === true || options.responseModelInclude !== undefined ||
+    options.responseModelExclude !== undefined
+  const fast = trims ? null : compileFastSerializer(model)
+  if (fast === null) return value => serializeJson(filter(value))
+  return function serializeResponse (value) {
+    try {
+      return fast(value)
+    } catch (error) {
+      if (error !== FAST_PATH_MISS) throw error
+      return serializeJson(filter(value))
+    }
+  }
+}
 
 /** Compiles the filter for a model and its options, once per route. */
 export function compileResponseModel (model: z.ZodType, options: ResponseModelOptions): ResponseFilter {

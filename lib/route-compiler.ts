@@ -8,7 +8,7 @@ import { applyFieldOptions, FIELD_OPTION_KEYS } from './constraints.js'
 import { isParam, type Param } from './params.js'
 import type { RouteDecl } from './infer.js'
 import { compileValidator, type ArgSpec } from './validation.js'
-import { compileResponseModel } from './response-model.js'
+import { compileResponseSerializer, serializeJson } from './response-model.js'
 import { buildHandler } from './handler.js'
 import { acceptsUndefined, coercionFor, defOf, isZodSchema, unwrap } from './zod-internals.js'
 import { kApiRoute } from './symbols.js'
@@ -77,7 +77,7 @@ export function compileRoute (site: RouteSite, decl: RouteDecl, handler: Functio
   const plan = {
     validate: compileValidator(args),
     statusCode,
-    filter: decl.responseModel === undefined ? null : compileResponseModel(decl.responseModel, decl)
+    serialize: decl.responseModel === undefined ? serializeJson : compileResponseSerializer(decl.responseModel, decl)
   }
   const passThrough: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(decl)) if (!OUR_KEYS.has(key)) passThrough[key] = value
@@ -147,6 +147,8 @@ function resolveArg (route: string, methods: string[], name: string, marker: Par
   return {
     name,
     wire: wireName(name, marker),
+    // FastAPI reports a header alias as declared ("X-Api-Key"), though it matches any case.
+    label: marker.in === 'header' ? marker.options.alias : undefined,
     in: marker.in,
     schema,
     wholeBody: marker.in === 'body' && bodyCount === 1 && options.embed !== true

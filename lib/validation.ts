@@ -10,6 +10,7 @@ import { buildCoercer, type Coercer } from './coerce.js'
 import { pushIssueItems } from './error-items.js'
 import { coercionFor, containsSecret } from './zod-internals.js'
 import { parseCookies } from './cookies.js'
+import { compileFastParse, FAST_PARSE_FAIL } from './fast-path.js'
 
 /** One argument, resolved at registration: where to read it and how to check it. */
 export interface ArgSpec {
@@ -21,6 +22,8 @@ export interface ArgSpec {
   schema: z.ZodType
   /** For a body argument: read the whole body (true) or `body[wire]` (false). */
   wholeBody: boolean
+  /** The name shown in an error's `loc`, when it differs from `wire` (a header alias as declared). */
+  label?: string
 }
 
 /** Validated arguments, or the 422 items. */
@@ -33,6 +36,8 @@ interface CompiledArg {
   name: string
   read: (request: FastifyRequest, cookies: Record<string, string>) => unknown
   coerce: Coercer | null
+  /** ajv's compiled check when JSON Schema says exactly what the zod schema checks. */
+  fast: ((value: unknown) => unknown) | null
   list: boolean
   schema: z.ZodType
   loc: Array<string | number>
@@ -57,7 +62,16 @@ export function compileValidator (specs: readonly ArgSpec[]): RequestValidator {
     for (let i = 0; i < count; i++) {
       const arg = compiled[i]
       const raw = arg.read(request, cookies)
-      const result = arg.schema.safeParse(arg.coerce === null ? raw : arg.coerce(raw))
+      const value = arg.coerce === null ? raw : arg.coerce(raw)
+      if (arg.fast !== null) {
+        const data = arg.fast(value)
+        if (data !== FAST_PARSE_FAIL) {
+          args[arg.name] = data
+          continue
+        }
+      }
+      // zod decides when there is no exact fast check, and builds the items when it failed.
+      const result = arg.schema.safeParse(value)
       if (result.success) {
         args[arg.name] = result.data
       } else {
@@ -82,9 +96,10 @@ function compileArg (spec: ArgSpec): CompiledArg {
     name: spec.name,
     read: reader(spec, coercion.list),
     coerce: fromString ? buildCoercer(coercion) : null,
+    fast: compileFastParse(spec.schema),
     list: coercion.list,
     schema: spec.schema,
-    loc: spec.in === 'body' && spec.wholeBody ? ['body'] : [spec.in, spec.wire],
+    loc: spec.in === 'body' && spec.wholeBody ? ['body'] : [spec.in, spec.label ?? spec.wire],
     fromString,
     hasSecrets: containsSecret(spec.schema)
   }
@@ -102,7 +117,8 @@ function reader (spec: ArgSpec, list: boolean): CompiledArg['read'] {
         : request => request.headers[wire]
     case 'cookie': return (request, cookies) => cookies[wire]
     case 'body':
-      if (spec.wholeBody) return request => request.body
+      // FastAPI treats a JSON `null` body like no body: `missing` when required.
+      if (spec.wholeBody) return request => request.body ?? undefined
       return request => {
         const body = request.body
         return body !== null && typeof body === 'object' && !Array.isArray(body)

@@ -35,6 +35,9 @@ const cases: EchoCase[] = [
   },
   { name: 'single: no body at all', method: 'POST', args: { item: Body(Item) }, request: { method: 'POST' }, status: 422, body: { detail: [missing(B)] } },
   { name: 'single: empty body with content-type json', method: 'POST', args: { item: Body(Item) }, request: raw(''), status: 422, body: { detail: [missing(B)] } },
+  // FastAPI treats a JSON null body like no body.
+  { name: 'single: null body is a missing body', method: 'POST', args: { item: Body(Item) }, request: raw('null'), status: 422, body: { detail: [missing(B)] } },
+  { name: 'single: null body for an optional body', method: 'POST', args: { item: Body(Item.optional()) }, request: raw('null'), status: 200, body: {} },
   { name: 'single: optional body, none sent', method: 'POST', args: { item: Body(Item.optional()) }, request: { method: 'POST' }, status: 200, body: {} },
   { name: 'single: body with default', method: 'POST', args: { item: Body(User, { default: { username: 'anon' } }) }, request: raw(''), status: 200, body: { item: { username: 'anon' } } },
   { name: 'single: extra keys are stripped', method: 'POST', args: { item: Body(Item) }, request: json({ name: 'Foo', price: 2, color: 'red' }), status: 200, body: { item: { name: 'Foo', price: 2 } } },

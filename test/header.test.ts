@@ -37,6 +37,9 @@ const cases: EchoCase[] = [
   // alias (matched case-insensitively)
   { name: 'alias', args: { token: Header(z.string(), { alias: 'x-api-key' }) }, request: { headers: { 'X-Api-Key': 'k' } }, status: 200, body: { token: 'k' } },
   { name: 'alias: missing', args: { token: Header(z.string(), { alias: 'x-api-key' }) }, request: { headers: { token: 'k' } }, status: 422, body: { detail: [missing(H, 'x-api-key')] } },
+  // FastAPI reports the alias as declared, whatever case the client used.
+  { name: 'alias in capitals: loc keeps the declared spelling', args: { token: Header(z.string(), { alias: 'X-Api-Key' }) }, request: { headers: { 'x-api-key': 'k' } }, status: 200, body: { token: 'k' } },
+  { name: 'alias in capitals: missing', args: { token: Header(z.string(), { alias: 'X-Api-Key' }) }, status: 422, body: { detail: [missing(H, 'X-Api-Key')] } },
   // list: repeated headers
   { name: 'list: repeated header', args: { xToken: Header(z.array(z.string())) }, request: { headers: { 'x-token': ['foo', 'bar'] } }, status: 200, body: { xToken: ['foo', 'bar'] } },
   { name: 'list: one header', args: { xToken: Header(z.array(z.string())) }, request: { headers: { 'x-token': 'foo' } }, status: 200, body: { xToken: ['foo'] } },
