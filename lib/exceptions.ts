@@ -52,7 +52,7 @@ export class HTTPException extends Error {
  *   reply.code(400).send({ problems: err.errors() }))
  */
 export class RequestValidationError extends Error {
-  readonly statusCode = 422
+  readonly statusCode = 422 as const
   readonly #errors: ErrorItem[]
   /** The request body as received (already parsed), as FastAPI's `exc.body`. */
   readonly body: unknown
@@ -75,7 +75,7 @@ export class RequestValidationError extends Error {
  * Answered with 500 and logged: the raw value is never sent.
  */
 export class ResponseValidationError extends Error {
-  readonly statusCode = 500
+  readonly statusCode = 500 as const
   readonly #errors: ErrorItem[]
 
   constructor (errors: ErrorItem[]) {

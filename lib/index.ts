@@ -27,7 +27,7 @@ export interface FastifyFastapiOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     /** FastAPI-style route declarations (fastify-fastapi). */
-    api: FastapiRoutes
+    readonly api: FastapiRoutes
   }
 }
 

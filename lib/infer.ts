@@ -14,8 +14,12 @@ export type InferArg<TParam> = TParam extends Param<any, infer TSchema, infer TD
   ? TDefault extends true ? Exclude<z.output<TSchema>, undefined> : z.output<TSchema>
   : never
 
-/** The object the handler receives, typed from the declaration. */
-export type InferArgs<TArgs extends ArgsDecl> = { [K in keyof TArgs]: InferArg<TArgs[K]> }
+/**
+ * The object the handler receives, typed from the declaration. Not readonly although the
+ * route methods infer `args` with a `const` type parameter: the object is built afresh for
+ * every request, so the handler may reassign its arguments like any local.
+ */
+export type InferArgs<TArgs extends ArgsDecl> = { -readonly [K in keyof TArgs]: InferArg<TArgs[K]> }
 
 /** What a handler may return: the model's input type when there is a model. */
 export type HandlerReturn<TModel> = [TModel] extends [z.ZodType]

@@ -49,6 +49,13 @@ export interface Param<
 
 type HasDefault<TOptions> = TOptions extends { default: {} | null } ? true : false
 
+/**
+ * Makes every key of `TOptions` that `TAllowed` does not know a `never`, so a misspelt option
+ * next to a valid one (`{ ge: 1, maxLenght: 3 }`) fails to compile: the excess property check
+ * alone misses it because `TOptions` is inferred from the very object literal.
+ */
+type NoExtraKeys<TOptions, TAllowed> = { [K in Exclude<keyof TOptions, keyof TAllowed>]: never }
+
 function marker<TIn extends Location> (location: TIn, schema: z.ZodType, options: object | undefined): Param<TIn> {
   return { [kParam]: true, in: location, schema, options: { ...options } }
 }
@@ -59,7 +66,7 @@ function marker<TIn extends Location> (location: TIn, schema: z.ZodType, options
  * @see README "Parameters"
  */
 export function Path<TSchema extends z.ZodType, const TOptions extends ParamOptions<z.input<TSchema>> = {}> (
-  schema: TSchema, options?: TOptions
+  schema: TSchema, options?: TOptions & NoExtraKeys<TOptions, ParamOptions>
 ): Param<'path', TSchema, HasDefault<TOptions>> {
   return marker('path', schema, options) as Param<'path', TSchema, HasDefault<TOptions>>
 }
@@ -71,7 +78,7 @@ export function Path<TSchema extends z.ZodType, const TOptions extends ParamOpti
  * @see README "Parameters"
  */
 export function Query<TSchema extends z.ZodType, const TOptions extends ParamOptions<z.input<TSchema>> = {}> (
-  schema: TSchema, options?: TOptions
+  schema: TSchema, options?: TOptions & NoExtraKeys<TOptions, ParamOptions>
 ): Param<'query', TSchema, HasDefault<TOptions>> {
   return marker('query', schema, options) as Param<'query', TSchema, HasDefault<TOptions>>
 }
@@ -82,7 +89,7 @@ export function Query<TSchema extends z.ZodType, const TOptions extends ParamOpt
  * @see README "Parameters"
  */
 export function Header<TSchema extends z.ZodType, const TOptions extends HeaderOptions<z.input<TSchema>> = {}> (
-  schema: TSchema, options?: TOptions
+  schema: TSchema, options?: TOptions & NoExtraKeys<TOptions, HeaderOptions>
 ): Param<'header', TSchema, HasDefault<TOptions>> {
   return marker('header', schema, options) as Param<'header', TSchema, HasDefault<TOptions>>
 }
@@ -93,7 +100,7 @@ export function Header<TSchema extends z.ZodType, const TOptions extends HeaderO
  * @see README "Parameters"
  */
 export function Cookie<TSchema extends z.ZodType, const TOptions extends ParamOptions<z.input<TSchema>> = {}> (
-  schema: TSchema, options?: TOptions
+  schema: TSchema, options?: TOptions & NoExtraKeys<TOptions, ParamOptions>
 ): Param<'cookie', TSchema, HasDefault<TOptions>> {
   return marker('cookie', schema, options) as Param<'cookie', TSchema, HasDefault<TOptions>>
 }
@@ -105,7 +112,7 @@ export function Cookie<TSchema extends z.ZodType, const TOptions extends ParamOp
  * @see README "Request body"
  */
 export function Body<TSchema extends z.ZodType, const TOptions extends BodyOptions<z.input<TSchema>> = {}> (
-  schema: TSchema, options?: TOptions
+  schema: TSchema, options?: TOptions & NoExtraKeys<TOptions, BodyOptions>
 ): Param<'body', TSchema, HasDefault<TOptions>> {
   return marker('body', schema, options) as Param<'body', TSchema, HasDefault<TOptions>>
 }
