@@ -54,9 +54,9 @@ const typo = status.HTTP_201_CREATE
 // ---------------------------------------------------------------------------
 
 expectTypeOf(new RequestValidationError([]).errors()).toEqualTypeOf<ErrorItem[]>()
-expectTypeOf(new RequestValidationError([]).statusCode).toEqualTypeOf<number>()
+expectTypeOf(new RequestValidationError([]).statusCode).toEqualTypeOf<422>()
 expectTypeOf(new RequestValidationError([], { a: 1 }).body).toEqualTypeOf<unknown>()
-expectTypeOf(new ResponseValidationError([]).statusCode).toEqualTypeOf<number>()
+expectTypeOf(new ResponseValidationError([]).statusCode).toEqualTypeOf<500>()
 expectTypeOf<ErrorItem>().toEqualTypeOf<{
   type: string
   loc: Array<string | number>
