@@ -1,0 +1,442 @@
+/**
+ * `npm run bench`: the seed's three routes served by fastify-fastapi, by raw Fastify with
+ * hand-written JSON Schema, and by fastify-type-provider-zod; an invalid-body flood against
+ * fastify-fastapi; and the startup and type-check cost of a generated 200-route app.
+ * See bench/README.md for what is measured and how to read it.
+ *
+ * Environment: BENCH_DURATION (seconds per measurement, default 5), BENCH_WARMUP (seconds,
+ * default 1), BENCH_ROUNDS (default 2), BENCH_CONNECTIONS (default 10),
+ * BENCH_STARTUP_RUNS (fresh processes per generated app, default 3), BENCH_RETRIES (repeats of
+ * runs disturbed by other processes, in all, default 6), BENCH_KEEP_GENERATED (keep bench/generated/).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { readFileSync, rmSync } from 'node:fs'
+import { cpus, availableParallelism } from 'node:os'
+import { performance } from 'node:perf_hooks'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { generate, BASELINE_ROUTES } from './gen-many-routes.js'
+import type { LoadJob, LoadResult } from './load.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const DURATION = positive('BENCH_DURATION', 5)
+const WARMUP = positive('BENCH_WARMUP', 1)
+const ROUNDS = Math.round(positive('BENCH_ROUNDS', 2))
+const CONNECTIONS = Math.round(positive('BENCH_CONNECTIONS', 10))
+const STARTUP_RUNS = Math.round(positive('BENCH_STARTUP_RUNS', 3))
+// Runs disturbed by other processes are repeated once each, at most this many in all.
+const RETRIES = Math.round(Number(process.env.BENCH_RETRIES ?? 6))
+// A run during which other processes took more than this share of a CPU counts as disturbed.
+const FOREIGN_LIMIT = 0.1
+// Seconds to wait, at most, for other processes to leave the CPUs: per run, and in all.
+const QUIET_WAIT = 3
+let quietBudget = 30
+const MANY_ROUTES = 200
+const GENERATED = fileURLToPath(new URL('./generated/', import.meta.url))
+
+// Server on CPU 0, load generator on CPU 1, so they never compete for a core.
+const SERVER_CPU = 0
+const LOADER_CPU = 1
+
+type Impl = 'raw' | 'zod' | 'plugin'
+const IMPL_LABEL: Record<Impl, string> = {
+  raw: 'raw Fastify + JSON Schema',
+  zod: 'fastify-type-provider-zod',
+  plugin: 'fastify-fastapi'
+}
+
+interface Case {
+  id: string
+  label: string
+  method: 'GET' | 'POST'
+  path: string
+  body?: string
+  status: number
+  /** The exact body every implementation must answer; null: checked by `check` instead. */
+  expected: string | null
+  check?: (body: any) => boolean
+}
+
+const USER_OUT = '{"id":42,"name":"alice","creation_date":"2024-01-01T12:00:00.000Z"}'
+const CASES: Case[] = [
+  { id: 'root', label: 'GET /', method: 'GET', path: '/', status: 200, expected: '{"greating":"hello"}' },
+  { id: 'get-user', label: 'GET /users/:name', method: 'GET', path: '/users/alice', status: 200, expected: USER_OUT },
+  {
+    id: 'post-user',
+    label: 'POST /users',
+    method: 'POST',
+    path: '/users',
+    body: '{"name":"alice","password":"secret"}',
+    status: 201,
+    expected: USER_OUT
+  }
+]
+// Same route and size of body as post-user, but the name is too short: every request is a 422.
+const INVALID: Case = {
+  id: 'post-user-invalid',
+  label: 'POST /users, invalid body (422)',
+  method: 'POST',
+  path: '/users',
+  body: '{"name":"al","password":"secret"}',
+  status: 422,
+  expected: null,
+  check: body => Array.isArray(body?.detail) && body.detail.length === 1 &&
+    body.detail[0].type === 'string_too_short' && body.detail[0].loc.join('.') === 'body.name'
+}
+
+/** One timed autocannon run against one implementation. */
+interface Run {
+  round: number
+  caseId: string
+  impl: Impl
+  load: LoadResult
+  /** CPU seconds the server used per wall second during the measurement. */
+  serverCpu: number
+  /** Server CPU microseconds per request. */
+  cpuPerRequest: number
+  /** Share of a CPU other processes took during the measurement (see `measure`). */
+  foreign: number
+}
+
+function positive (name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`)
+  return value
+}
+
+// Pinning needs taskset and two CPUs; without them the numbers still come, with a warning.
+const canPin = availableParallelism() >= 2 && spawnSync('taskset', ['-V']).status === 0
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100
+
+/** Runs `node --import tsx <args>` on one CPU. */
+function node (cpu: number, args: string[], ipc: boolean): ChildProcess {
+  const argv = [process.execPath, '--import', 'tsx', ...args]
+  const [command, ...rest] = canPin ? ['taskset', '-c', String(cpu), ...argv] : argv
+  return spawn(command, rest, { cwd: ROOT, stdio: ['ignore', ipc ? 'inherit' : 'pipe', 'inherit', ...(ipc ? ['ipc' as const] : [])] })
+}
+
+/** The next IPC message of `child` (after sending `message`, if given). */
+function ask<T> (child: ChildProcess, message?: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`child process ${child.pid} exited (${code}) before answering`))
+    child.once('exit', onExit)
+    child.once('message', reply => {
+      child.off('exit', onExit)
+      resolve(reply as T)
+    })
+    if (message !== undefined) child.send(message as any)
+  })
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds (pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // utime and stime are fields 14 and 15 of stat(5); fields[0] is field 3.
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** Busy CPU seconds of each CPU so far (everything but idle and iowait), from /proc/stat. */
+function busySeconds (): number[] {
+  try {
+    const busy: number[] = []
+    for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
+      const match = /^cpu(\d+) (.*)$/.exec(line)
+      if (match === null) continue
+      const [user, nice, system, , , irq, softirq, steal] = match[2].trim().split(/\s+/).map(Number)
+      busy[Number(match[1])] = (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+    }
+    return busy
+  } catch {
+    return []
+  }
+}
+
+async function startServer (impl: Impl): Promise<{ child: ChildProcess, base: string }> {
+  const child = node(SERVER_CPU, ['bench/server.ts', impl], true)
+  const { port } = await ask<{ port: number }>(child)
+  return { child, base: `http://127.0.0.1:${port}` }
+}
+
+/** One request per case and implementation: a broken server must not be benchmarked. */
+async function checkResponse (impl: Impl, base: string, c: Case): Promise<string | null> {
+  const response = await fetch(base + c.path, {
+    method: c.method,
+    body: c.body,
+    headers: c.body === undefined ? {} : { 'content-type': 'application/json' }
+  })
+  const text = await response.text()
+  const where = `${IMPL_LABEL[impl]} ${c.label}`
+  if (response.status !== c.status) return `${where}: status ${response.status}, expected ${c.status}: ${text}`
+  if (response.headers.get('content-type') !== 'application/json; charset=utf-8') {
+    return `${where}: content-type ${String(response.headers.get('content-type'))}`
+  }
+  if (c.expected !== null && text !== c.expected) return `${where}: body ${text}, expected ${c.expected}`
+  if (c.check !== undefined && !c.check(JSON.parse(text))) return `${where}: unexpected body ${text}`
+  return null
+}
+
+const sleep = (msec: number) => new Promise(resolve => setTimeout(resolve, msec))
+
+/**
+ * On a shared machine, waits (boundedly) until the two CPUs are idle, so a run does not
+ * start in the middle of someone else's job.
+ */
+async function waitForQuiet (): Promise<void> {
+  if (!canPin) return
+  const deadline = performance.now() + Math.min(QUIET_WAIT, quietBudget) * 1000
+  while (true) {
+    const t0 = performance.now()
+    const busy0 = busySeconds()
+    await sleep(250)
+    const wall = (performance.now() - t0) / 1000
+    const busy1 = busySeconds()
+    const busiest = Math.max(...[SERVER_CPU, LOADER_CPU].map(cpu => (busy1[cpu] - busy0[cpu]) / wall))
+    quietBudget -= wall
+    if (!(busiest >= FOREIGN_LIMIT) || performance.now() >= deadline) return
+  }
+}
+
+interface Measured {
+  load: LoadResult
+  /** CPU seconds the server used per wall second. */
+  serverCpu: number
+  /** Server CPU microseconds per request: unlike req/s, hardly moved by other processes. */
+  cpuPerRequest: number
+  /** Share of the busier of the two CPUs used by other processes (other jobs on the machine). */
+  foreign: number
+}
+
+async function measure (loader: ChildProcess, server: ChildProcess, base: string, c: Case, seconds: number): Promise<Measured> {
+  const job: LoadJob = { url: base + c.path, method: c.method, body: c.body, connections: CONNECTIONS, duration: seconds }
+  const pid = server.pid ?? 0
+  const cpu0 = cpuSeconds(pid)
+  const busy0 = busySeconds()
+  const t0 = performance.now()
+  const answer = await ask<{ result?: LoadResult, error?: string }>(loader, job)
+  const wall = (performance.now() - t0) / 1000
+  const busy1 = busySeconds()
+  if (answer.result === undefined) throw new Error(`autocannon failed: ${answer.error}`)
+  const serverCpu = (cpuSeconds(pid) - cpu0) / wall
+  const share = (cpu: number) => ((busy1[cpu] ?? Number.NaN) - (busy0[cpu] ?? Number.NaN)) / wall
+  // What ran on the two CPUs besides the server and autocannon (when pinned, they run nowhere else).
+  const foreign = canPin ? Math.max(share(SERVER_CPU) - serverCpu, share(LOADER_CPU) - answer.result.cpu, 0) : Number.NaN
+  const cpuPerRequest = serverCpu * wall / answer.result.total * 1e6
+  return { load: answer.result, serverCpu, cpuPerRequest, foreign }
+}
+
+function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US')
+const ms = (n: number) => `${n.toFixed(0)} ms`
+const pct = (n: number) => Number.isNaN(n) ? 'n/a' : `${(n * 100).toFixed(0)} %`
+
+async function benchmarkRoutes (problems: string[]): Promise<Run[]> {
+  const impls: Impl[] = ['raw', 'zod', 'plugin']
+  const loader = node(LOADER_CPU, ['bench/load.ts'], true)
+  const servers = new Map<Impl, { child: ChildProcess, base: string }>()
+  try {
+    for (const impl of impls) servers.set(impl, await startServer(impl))
+
+    const broken: string[] = []
+    for (const impl of impls) {
+      for (const c of CASES) {
+        const problem = await checkResponse(impl, servers.get(impl)!.base, c)
+        if (problem !== null) broken.push(problem)
+      }
+    }
+    const problem = await checkResponse('plugin', servers.get('plugin')!.base, INVALID)
+    if (problem !== null) broken.push(problem)
+    if (broken.length > 0) throw new Error(`a server answers wrongly, nothing was measured:\n  ${broken.join('\n  ')}`)
+    console.log(`responses checked: ${impls.length} implementations × ${CASES.length} routes, and the invalid body`)
+
+    // Each round measures every route with every implementation, back to back, so a ratio
+    // compares runs made seconds apart; odd rounds reverse the order to cancel drift.
+    const runs: Run[] = []
+    let retries = 0
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const c of CASES) {
+        const order: Array<[Impl, Case]> = impls.map(impl => [impl, c])
+        // The invalid flood runs right after the plugin's valid POST it is compared with.
+        if (c.id === 'post-user') order.push(['plugin', INVALID])
+        if (round % 2 === 1) order.reverse()
+        for (const [impl, which] of order) {
+          const { child, base } = servers.get(impl)!
+          let best: Measured | null = null
+          // Another job on the machine distorts a run: repeat it once, keep the less disturbed.
+          for (let attempt = 0; attempt < 2; attempt++) {
+            if (attempt > 0) {
+              if (!(best!.foreign >= FOREIGN_LIMIT) || retries >= RETRIES) break
+              retries++
+              console.log(`  (other processes took ${pct(best!.foreign)} of a CPU: repeating)`)
+            }
+            await waitForQuiet()
+            await measure(loader, child, base, which, WARMUP)
+            const measured = await measure(loader, child, base, which, DURATION)
+            if (best === null || !(measured.foreign >= best.foreign)) best = measured
+          }
+          const { load, serverCpu, cpuPerRequest, foreign } = best!
+          runs.push({ round, caseId: which.id, impl, load, serverCpu, cpuPerRequest, foreign })
+          const codes = Object.keys(load.statusCodes)
+          if (load.errors > 0 || load.timeouts > 0 || codes.length !== 1 || codes[0] !== String(which.status)) {
+            problems.push(`round ${round + 1} ${IMPL_LABEL[impl]} ${which.label}: status codes ${JSON.stringify(load.statusCodes)}, ${load.errors} errors, ${load.timeouts} timeouts`)
+          }
+          console.log(`  round ${round + 1}/${ROUNDS}  ${which.label.padEnd(32)} ${IMPL_LABEL[impl].padEnd(26)} ` +
+            `${int(load.requestsPerSec).padStart(7)} req/s  ${cpuPerRequest.toFixed(1).padStart(6)} µs CPU/req  p99 ${load.latencyP99} ms  ` +
+            `CPU: server ${pct(serverCpu)}, autocannon ${pct(load.cpu)}, others ${pct(foreign)}`)
+        }
+      }
+    }
+    return runs
+  } finally {
+    loader.disconnect()
+    for (const { child } of servers.values()) child.disconnect()
+  }
+}
+
+interface Startup { routes: number, importMs: number, declareMs: number, readyMs: number }
+
+/** Startup and tsc runs during which the otherwise idle CPU 1 was busy (other processes). */
+let disturbedOffline = 0
+
+/** Runs a command pinned to CPU 0 after waiting for quiet; counts it if CPU 1 was busy meanwhile. */
+async function runPinned (argv: string[]) {
+  await waitForQuiet()
+  const [command, ...rest] = canPin ? ['taskset', '-c', String(SERVER_CPU), ...argv] : argv
+  const busy0 = busySeconds()
+  const t0 = performance.now()
+  const out = spawnSync(command, rest, { cwd: ROOT, encoding: 'utf8' })
+  const wallMs = performance.now() - t0
+  const other = ((busySeconds()[LOADER_CPU] ?? Number.NaN) - (busy0[LOADER_CPU] ?? Number.NaN)) / (wallMs / 1000)
+  if (canPin && other >= FOREIGN_LIMIT) disturbedOffline++
+  return { out, wallMs }
+}
+
+async function timeStartup (name: 'many-routes' | 'baseline'): Promise<Startup> {
+  const { out } = await runPinned([process.execPath, '--import', 'tsx', 'bench/ready.ts', name])
+  if (out.status !== 0) throw new Error(`bench/ready.ts ${name} failed:\n${out.stderr}`)
+  return JSON.parse(out.stdout.trim().split('\n').pop() ?? '')
+}
+
+interface TscTime { wallMs: number, checkMs: number, instantiations: number }
+
+async function timeTsc (config: string, problems: string[]): Promise<TscTime> {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
+  const { out, wallMs } = await runPinned([process.execPath, tsc, '-p', config, '--extendedDiagnostics'])
+  // A type error (lib/ being edited, say) still leaves a time worth printing, with a warning.
+  if (out.status !== 0) {
+    const errors = out.stdout.split('\n').filter(line => line.includes('error TS')).slice(0, 5)
+    problems.push(`tsc -p ${config} reported errors:\n  ${errors.join('\n  ')}`)
+  }
+  const read = (label: string) => Number(new RegExp(`^${label}:\\s+([\\d.]+)`, 'm').exec(out.stdout)?.[1] ?? Number.NaN)
+  return { wallMs, checkMs: read('Check time') * 1000, instantiations: read('Instantiations') }
+}
+
+function medianStartup (name: 'many-routes' | 'baseline', samples: Startup[]): Startup {
+  return {
+    routes: samples[0].routes,
+    importMs: median(samples.map(s => s.importMs)),
+    declareMs: median(samples.map(s => s.declareMs)),
+    readyMs: median(samples.map(s => s.readyMs))
+  }
+}
+
+async function main () {
+  const started = performance.now()
+  console.log(`fastify-fastapi benchmark: node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}`)
+  console.log(`${ROUNDS} rounds × (${WARMUP} s warmup + ${DURATION} s), ${CONNECTIONS} connections, ` +
+    (canPin ? `servers on CPU ${SERVER_CPU}, autocannon on CPU ${LOADER_CPU}` : 'NOT pinned (taskset or a second CPU missing)'))
+  const problems: string[] = []
+
+  const runs = await benchmarkRoutes(problems)
+
+  console.log(`\n${MANY_ROUTES}-route app: generating, timing startup (${STARTUP_RUNS} fresh processes each) and tsc`)
+  generate(MANY_ROUTES)
+  const many: Startup[] = []
+  const base: Startup[] = []
+  for (let i = 0; i < STARTUP_RUNS; i++) {
+    many.push(await timeStartup('many-routes'))
+    base.push(await timeStartup('baseline'))
+  }
+  const startMany = medianStartup('many-routes', many)
+  const startBase = medianStartup('baseline', base)
+  const tscMany = await timeTsc('bench/tsconfig.many-routes.json', problems)
+  const tscBase = await timeTsc('bench/tsconfig.baseline.json', problems)
+  // The project's tsconfig.json and eslint cover bench/: do not leave 200 routes for them.
+  if (process.env.BENCH_KEEP_GENERATED === undefined) rmSync(GENERATED, { recursive: true, force: true })
+
+  // The tables: medians over rounds; a ratio is the median of the per-round ratios.
+  const find = (caseId: string, impl: Impl, round: number) =>
+    runs.find(r => r.caseId === caseId && r.impl === impl && r.round === round)!
+  const rps = (caseId: string, impl: Impl, round: number) => find(caseId, impl, round).load.requestsPerSec
+  const cpu = (caseId: string, impl: Impl, round: number) => find(caseId, impl, round).cpuPerRequest
+  const rounds = [...Array(ROUNDS).keys()]
+  // Other processes on the two CPUs make a run slower than it should be.
+  const disturbed = runs.filter(r => r.foreign >= FOREIGN_LIMIT)
+  const lines: string[] = []
+  lines.push('| Route | Implementation | req/s | vs raw Fastify | server CPU µs/req | vs raw Fastify (CPU) |')
+  lines.push('| --- | --- | ---: | ---: | ---: | ---: |')
+  for (const c of CASES) {
+    for (const impl of ['raw', 'zod', 'plugin'] as Impl[]) {
+      const value = median(rounds.map(r => rps(c.id, impl, r)))
+      const ratio = median(rounds.map(r => rps(c.id, impl, r) / rps(c.id, 'raw', r)))
+      const cost = median(rounds.map(r => cpu(c.id, impl, r)))
+      const costRatio = median(rounds.map(r => cpu(c.id, 'raw', r) / cpu(c.id, impl, r)))
+      lines.push(`| \`${c.label}\` | ${IMPL_LABEL[impl]} | ${int(value)} | ${ratio.toFixed(2)} | ${cost.toFixed(1)} | ${costRatio.toFixed(2)} |`)
+    }
+  }
+  const invalid = median(rounds.map(r => rps(INVALID.id, 'plugin', r)))
+  const invalidRatio = median(rounds.map(r => rps(INVALID.id, 'plugin', r) / rps('post-user', 'plugin', r)))
+  const invalidCost = median(rounds.map(r => cpu(INVALID.id, 'plugin', r)))
+  const invalidCostRatio = median(rounds.map(r => cpu('post-user', 'plugin', r) / cpu(INVALID.id, 'plugin', r)))
+  lines.push('')
+  lines.push('| Invalid-body flood | Implementation | req/s | vs valid `POST /users` | server CPU µs/req | vs valid (CPU) |')
+  lines.push('| --- | --- | ---: | ---: | ---: | ---: |')
+  lines.push(`| \`POST /users\` → 422 (name too short) | ${IMPL_LABEL.plugin} | ${int(invalid)} | ${invalidRatio.toFixed(2)} | ${invalidCost.toFixed(1)} | ${invalidCostRatio.toFixed(2)} |`)
+  lines.push('')
+  lines.push(`| Generated app (fastify-fastapi) | ${MANY_ROUTES} routes | ${BASELINE_ROUTES} routes (baseline) |`)
+  lines.push('| --- | ---: | ---: |')
+  lines.push(`| \`Fastify()\` + \`register\` + route declarations + \`ready()\` | ${ms(startMany.declareMs + startMany.readyMs)} | ${ms(startBase.declareMs + startBase.readyMs)} |`)
+  lines.push(`| … of which \`ready()\` | ${ms(startMany.readyMs)} | ${ms(startBase.readyMs)} |`)
+  lines.push(`| module import (fastify, zod, lib, models; tsx transpile) | ${ms(startMany.importMs)} | ${ms(startBase.importMs)} |`)
+  lines.push(`| \`tsc --noEmit\` of the file (wall, includes lib/ and deps) | ${ms(tscMany.wallMs)} | ${ms(tscBase.wallMs)} |`)
+  lines.push(`| … of which type checking | ${ms(tscMany.checkMs)} | ${ms(tscBase.checkMs)} |`)
+  lines.push(`| … type instantiations | ${int(tscMany.instantiations)} | ${int(tscBase.instantiations)} |`)
+  lines.push('')
+  lines.push(`<sub>node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}; autocannon ${CONNECTIONS} connections, ` +
+    `${DURATION} s per run after ${WARMUP} s warmup, median of ${ROUNDS} interleaved rounds; ` +
+    `${canPin ? 'server and load generator pinned to separate CPUs' : 'not pinned'}; startup: median of ${STARTUP_RUNS} fresh processes` +
+    `${disturbed.length > 0 ? `; ${disturbed.length} of ${runs.length} HTTP runs disturbed by other processes` : ''}` +
+    `${disturbedOffline > 0 ? `; ${disturbedOffline} of ${2 * STARTUP_RUNS + 2} startup/tsc runs disturbed` : ''}.</sub>`)
+
+  if (disturbed.length > 0) {
+    problems.push(`${disturbed.length} of ${runs.length} runs shared their CPUs with other processes (over ${pct(FOREIGN_LIMIT)} of a CPU); ` +
+      'rerun on a quiet machine for numbers to publish: ' +
+      disturbed.map(r => `${IMPL_LABEL[r.impl]} ${r.caseId} round ${r.round + 1} (${pct(r.foreign)})`).join(', '))
+  }
+  if (disturbedOffline > 0) {
+    problems.push(`${disturbedOffline} startup/tsc run(s) ran while other processes were busy: those times are too high`)
+  }
+  // A server well below 100 % CPU on a quiet machine was waiting on the load generator.
+  const loaderBound = runs.filter(r => r.serverCpu < 0.9 && r.foreign < FOREIGN_LIMIT)
+  if (loaderBound.length > 0) {
+    problems.push(`${loaderBound.length} undisturbed run(s) kept the server below 90 % CPU, so autocannon may have been the limit: ` +
+      loaderBound.map(r => `${IMPL_LABEL[r.impl]} ${r.caseId} round ${r.round + 1} (${pct(r.serverCpu)})`).join(', '))
+  }
+
+  console.log(`\n${lines.join('\n')}\n`)
+  for (const problem of problems) console.log(`WARNING: ${problem}`)
+  console.log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`)
+}
+
+await main()
