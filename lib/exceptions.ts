@@ -58,7 +58,12 @@ export class RequestValidationError extends Error {
   readonly body: unknown
 
   constructor (errors: ErrorItem[], body?: unknown) {
+    // Bad input is the client's, not a bug here: a stack trace would say nothing, and
+    // capturing one is a large part of the cost of a 422.
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(`${errors.length} validation error${errors.length === 1 ? '' : 's'}`)
+    Error.stackTraceLimit = limit
     this.name = 'RequestValidationError'
     this.#errors = errors
     this.body = body
