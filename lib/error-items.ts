@@ -84,6 +84,13 @@ function pushIssue (issue: Issue, path: Loc, context: IssueContext, out: ErrorIt
       return
     }
     case 'invalid_value': {
+      // zod says "invalid option" for an absent enum or literal field; pydantic says it is
+      // missing. (An undefined list item cannot come from JSON; it keeps zod's reading.)
+      const parent = path.slice(0, -1)
+      if (value === undefined && !Array.isArray(valueAt(context.input, parent))) {
+        item('missing', 'Field required', path.length === 0 ? null : valueAt(context.input, parent), undefined, path, parent)
+        return
+      }
       const expected = pyList(issue.values.map(pyRepr))
       const literal = defOf(unwrap(locate(context, path).schema ?? context.schema)).type === 'literal'
       item(literal ? 'literal_error' : 'enum', `Input should be ${expected}`, value, { expected })
@@ -384,7 +391,7 @@ function shown (input: unknown, path: Loc, context: IssueContext): unknown {
  * turn Infinity into null (or throw on a bigint), and a 422 must show what was sent.
  * Returns `value` itself when nothing needs changing.
  */
-function jsonSafe (value: unknown): unknown {
+export function jsonSafe (value: unknown): unknown {
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value)
   if (typeof value === 'bigint') return value.toString()
   if (value === null || typeof value !== 'object') return value

@@ -8,7 +8,7 @@
  * parse + JSON.stringify costs about 1.5–2 µs, this serializer about 0.3 µs; on UserIn, zod's
  * safeParse about 0.15 µs, the fast check about 0.07 µs.
  */
-import { Ajv, type AnySchema, type ValidateFunction } from 'ajv'
+import { Ajv, type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv'
 import fastJson from 'fast-json-stringify'
 import type { z } from 'zod'
 import { checkJsonSchema, DATE_KEYWORD, exactJsonSchema, responseCheckSchema, topLevelOf, type JSONSchema } from './json-schema.js'
@@ -29,6 +29,8 @@ const SHARED = {
 const checker = new Ajv({ ...SHARED, useDefaults: false, removeAdditional: false })
 /** Fills in defaults and drops undeclared keys, as zod's data would have them. */
 const mutator = new Ajv({ ...SHARED, useDefaults: true, removeAdditional: true })
+/** Reports every failing rule: only for values already rejected, to build their 422 items. */
+const reporter = new Ajv({ ...SHARED, allErrors: true, useDefaults: false, removeAdditional: false })
 
 // Compiling costs ~0.3–1.5 ms per schema (ajv, fast-json-stringify), and apps repeat the same
 // models across many routes: compiled functions are shared by schema content. ajv's own cache
@@ -113,6 +115,20 @@ export function compileFastParse (schema: z.ZodType): ((value: unknown) => unkno
       return top.optional ? undefined : FAST_PARSE_FAIL
     }
     return check(value) ? value : FAST_PARSE_FAIL
+  }
+}
+
+/**
+ * ajv's errors for a value, every failing rule (`allErrors`), or `null` when the value is
+ * valid; `null` instead of a function when {@link compileFastParse} gives `null`. Checks like
+ * the fast parser and never changes the value. The array is ajv's and is replaced by the next
+ * call: read it at once.
+ */
+export function compileFastErrors (schema: z.ZodType): ((value: unknown) => ErrorObject[] | null) | null {
+  if (compileFastParse(schema) === null) return null
+  const validate = compileCached(reporter, checkJsonSchema(schema, { dates: false }))
+  return function fastErrors (value) {
+    return validate(value) as boolean ? null : (validate.errors ?? [])
   }
 }
 

@@ -7,7 +7,8 @@ import type { FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import type { ErrorItem, Location } from './exceptions.js'
 import { buildCoercer, type Coercer } from './coerce.js'
-import { pushIssueItems } from './error-items.js'
+import { pushIssueItems, type IssueContext } from './error-items.js'
+import { compileAjvErrorItems, type ErrorItemsBuilder } from './ajv-error-items.js'
 import { coercionFor, containsSecret } from './zod-internals.js'
 import { parseCookies } from './cookies.js'
 import { compileFastParse, FAST_PARSE_FAIL } from './fast-path.js'
@@ -38,6 +39,8 @@ interface CompiledArg {
   coerce: Coercer | null
   /** ajv's compiled check when JSON Schema says exactly what the zod schema checks. */
   fast: ((value: unknown) => unknown) | null
+  /** Builds the 422 items from ajv's errors when `fast` failed (exact schemas only). */
+  items: ErrorItemsBuilder | null
   list: boolean
   schema: z.ZodType
   loc: Array<string | number>
@@ -69,6 +72,13 @@ export function compileValidator (specs: readonly ArgSpec[]): RequestValidator {
           args[arg.name] = data
           continue
         }
+        if (arg.items !== null) {
+          errors ??= []
+          const before = errors.length
+          // Items from ajv's errors: the same bytes as zod's, without a ZodError (~5 µs).
+          arg.items(value, contextOf(arg, raw), errors)
+          if (errors.length > before) continue
+        }
       }
       // zod decides when there is no exact fast check, and builds the items when it failed.
       const result = arg.schema.safeParse(value)
@@ -76,16 +86,20 @@ export function compileValidator (specs: readonly ArgSpec[]): RequestValidator {
         args[arg.name] = result.data
       } else {
         errors ??= []
-        pushIssueItems(result.error.issues, {
-          loc: arg.loc,
-          input: arg.fromString ? asReceived(raw, arg.list) : raw,
-          schema: arg.schema,
-          fromString: arg.fromString,
-          hasSecrets: arg.hasSecrets
-        }, errors)
+        pushIssueItems(result.error.issues, contextOf(arg, raw), errors)
       }
     }
-    return errors === null ? { args, errors } : { args: null, errors }
+    return errors === null || errors.length === 0 ? { args, errors: null } : { args: null, errors }
+  }
+}
+
+function contextOf (arg: CompiledArg, raw: unknown): IssueContext {
+  return {
+    loc: arg.loc,
+    input: arg.fromString ? asReceived(raw, arg.list) : raw,
+    schema: arg.schema,
+    fromString: arg.fromString,
+    hasSecrets: arg.hasSecrets
   }
 }
 
@@ -99,6 +113,7 @@ function compileArg (spec: ArgSpec): CompiledArg {
     // zod checks a scalar in ~60 ns, about what the call into ajv saves; bodies gain the most,
     // and compiling only them keeps registration quick.
     fast: spec.in === 'body' ? compileFastParse(spec.schema) : null,
+    items: spec.in === 'body' ? compileAjvErrorItems(spec.schema) : null,
     list: coercion.list,
     schema: spec.schema,
     loc: spec.in === 'body' && spec.wholeBody ? ['body'] : [spec.in, spec.label ?? spec.wire],

@@ -160,3 +160,22 @@ export function containsSecret (schema: z.ZodType, seen = new Set<z.ZodType>()):
   if (def.type === 'lazy') children.push(def.getter())
   return children.some(child => containsSecret(child, seen))
 }
+
+/** An issue as zod holds it before `safeParse` finalizes it into a ZodError. */
+type RawIssue = z.core.$ZodRawIssue
+
+/**
+ * zod's issues for `value`, unfinalized: what `safeParse` has before it builds a ZodError,
+ * which is most of a failing parse's cost. `_zod.run` is zod's internal entry point.
+ */
+export function runSchema (schema: z.ZodType, value: unknown): any[] {
+  const result = (schema as any)._zod.run({ value, issues: [] }, { async: false })
+  return result instanceof Promise ? [] : result.issues
+}
+
+/** One zod check (`_zod.check`, internal like `_zod.run`) on a value alone. */
+export function runCheck (check: object, value: unknown): any[] {
+  const payload = { value, issues: [] as RawIssue[] }
+  ;(check as any)._zod.check(payload)
+  return payload.issues
+}

@@ -259,3 +259,19 @@ t.test("errorFormat 'fastify' answers Fastify's 400 shape", async t => {
     message: 'query/a Input should be a valid integer, unable to parse string as an integer, header/b Field required'
   })
 })
+
+t.test('an absent enum or literal is missing, as in pydantic (zod says invalid option)', async t => {
+  const app = await build(t)
+  app.api.post('/', {
+    args: { kind: Query(z.enum(['a', 'b'])), m: Body(z.object({ e: z.enum(['x', 'y']), l: z.literal('z') })) }
+  }, args => args)
+  const res = await app.inject({ method: 'POST', url: '/', payload: { other: 1 } })
+  t.equal(res.statusCode, 422)
+  t.strictSame(JSON.parse(res.body), {
+    detail: [
+      { type: 'missing', loc: ['query', 'kind'], msg: 'Field required', input: null },
+      { type: 'missing', loc: ['body', 'e'], msg: 'Field required', input: { other: 1 } },
+      { type: 'missing', loc: ['body', 'l'], msg: 'Field required', input: { other: 1 } }
+    ]
+  })
+})
