@@ -1,7 +1,8 @@
 /**
  * Test helpers: a fresh app per test, and a runner for table-driven request cases.
  */
-import Fastify, { type FastifyInstance, type HTTPMethods, type InjectOptions } from 'fastify'
+import { Writable } from 'node:stream'
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type HTTPMethods, type InjectOptions } from 'fastify'
 import fastapi, { type ArgsDecl, type FastifyFastapiOptions } from '../lib/index.js'
 
 /** The part of a tap test the helpers use. */
@@ -11,8 +12,10 @@ interface TestLike {
 }
 
 /** Builds an app with fastify-fastapi registered with `opts`; `t.teardown` closes it. */
-export async function build (t: Pick<TestLike, 'teardown'>, opts: FastifyFastapiOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify()
+export async function build (
+  t: Pick<TestLike, 'teardown'>, opts: FastifyFastapiOptions = {}, serverOptions: FastifyServerOptions = {}
+): Promise<FastifyInstance> {
+  const app = Fastify(serverOptions)
   t.teardown(() => app.close())
   await app.register(fastapi, opts)
   return app
@@ -77,4 +80,21 @@ export const parsing = {
     ({ type: 'float_parsing', loc, msg: 'Input should be a valid number, unable to parse string as a number', input }),
   bool: (input: string, ...loc: Array<string | number>) =>
     ({ type: 'bool_parsing', loc, msg: 'Input should be a valid boolean, unable to interpret input', input })
+}
+
+/** A pino destination that keeps every log line, raw and parsed. */
+export function logCapture () {
+  const lines: Array<Record<string, any>> = []
+  const raw: string[] = []
+  const stream = new Writable({
+    write (chunk, encoding, callback) {
+      for (const line of String(chunk).split('\n')) {
+        if (line === '') continue
+        raw.push(line)
+        lines.push(JSON.parse(line))
+      }
+      callback()
+    }
+  })
+  return { lines, raw, stream }
 }

@@ -1,36 +1,9 @@
 import t from 'tap'
-import { Writable } from 'node:stream'
-import Fastify, { type FastifyServerOptions } from 'fastify'
 import { z } from 'zod'
-import fastapi, {
+import { build, logCapture } from './helper.js'
+import {
   Body, HTTPException, Query, RequestValidationError, isHTTPException, status
 } from '../lib/index.js'
-
-type Teardown = { teardown: (fn: () => unknown) => void }
-
-async function build (t: Teardown, options: FastifyServerOptions = {}) {
-  const app = Fastify(options)
-  await app.register(fastapi)
-  t.teardown(() => app.close())
-  return app
-}
-
-/** A pino destination that keeps every log line, parsed. */
-function logCapture () {
-  const lines: Array<Record<string, any>> = []
-  const raw: string[] = []
-  const stream = new Writable({
-    write (chunk, encoding, callback) {
-      for (const line of String(chunk).split('\n')) {
-        if (line === '') continue
-        raw.push(line)
-        lines.push(JSON.parse(line))
-      }
-      callback()
-    }
-  })
-  return { lines, raw, stream }
-}
 
 t.test('HTTPException', async t => {
   t.test('the class', async t => {
@@ -207,7 +180,7 @@ t.test('an unhandled error is a 500 that says nothing about it, and is logged', 
   for (const mode of ['sync', 'async'] as const) {
     t.test(mode, async t => {
       const logs = logCapture()
-      const app = await build(t, { logger: { level: 'info', stream: logs.stream } })
+      const app = await build(t, {}, { logger: { level: 'info', stream: logs.stream } })
       const handler = () => { throw new Error('db password is hunter2 at /srv/secret.ts') }
       app.api.get('/boom', {}, mode === 'sync' ? handler : async () => handler())
       const res = await app.inject({ method: 'GET', url: '/boom' })
@@ -234,7 +207,7 @@ t.test('an unhandled error is a 500 that says nothing about it, and is logged', 
   for (const [name, thrown] of [['a string', 'a string with internals'], ['a number', 42]] as const) {
     t.test(`${name} thrown instead of an Error is a 500 too, and logged`, async t => {
       const logs = logCapture()
-      const app = await build(t, { logger: { stream: logs.stream } })
+      const app = await build(t, {}, { logger: { stream: logs.stream } })
       app.api.get('/sync', {}, () => { throw thrown })
       app.api.get('/async', {}, async () => { throw thrown })
       for (const url of ['/sync', '/async']) {

@@ -1,33 +1,7 @@
 import t from 'tap'
-import { Writable } from 'node:stream'
-import Fastify, { type FastifyServerOptions } from 'fastify'
 import { z } from 'zod'
-import fastapi, { Field, HTTPException, Path, ResponseValidationError, isResponseValidationError } from '../lib/index.js'
-
-type Teardown = { teardown: (fn: () => unknown) => void }
-
-async function build (t: Teardown, options: FastifyServerOptions = {}) {
-  const app = Fastify(options)
-  await app.register(fastapi)
-  t.teardown(() => app.close())
-  return app
-}
-
-function logCapture () {
-  const lines: Array<Record<string, any>> = []
-  const raw: string[] = []
-  const stream = new Writable({
-    write (chunk, encoding, callback) {
-      for (const line of String(chunk).split('\n')) {
-        if (line === '') continue
-        raw.push(line)
-        lines.push(JSON.parse(line))
-      }
-      callback()
-    }
-  })
-  return { lines, raw, stream }
-}
+import { build, logCapture } from './helper.js'
+import { Field, HTTPException, Path, ResponseValidationError, isResponseValidationError } from '../lib/index.js'
 
 const Tag = z.object({ name: z.string() })
 const Owner = z.object({ id: z.number(), profile: z.object({ nick: z.string() }) })
@@ -177,7 +151,7 @@ t.test('a return value that breaks the model is a 500, logged without the value'
   for (const [name, value, errors] of cases) {
     t.test(name, async t => {
       const logs = logCapture()
-      const app = await build(t, { logger: { stream: logs.stream } })
+      const app = await build(t, {}, { logger: { stream: logs.stream } })
       app.api.get('/bad', { responseModel: Model }, () => value as z.input<typeof Model>)
       const res = await app.inject({ method: 'GET', url: '/bad' })
       t.equal(res.statusCode, 500)
@@ -192,7 +166,7 @@ t.test('a return value that breaks the model is a 500, logged without the value'
 
   t.test('a secret field that breaks the model is not logged either', async t => {
     const logs = logCapture()
-    const app = await build(t, { logger: { stream: logs.stream } })
+    const app = await build(t, {}, { logger: { stream: logs.stream } })
     const Secretive = z.object({ pin: Field(z.string(), { secret: true, minLength: 20 }) })
     app.api.get('/bad', { responseModel: Secretive }, () => ({ pin: 'hunter2' }))
     const res = await app.inject({ method: 'GET', url: '/bad' })
