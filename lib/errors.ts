@@ -77,3 +77,21 @@ export const FFA_ERR_FIELD_INVALID_OPTION = createError(
   'FFA_ERR_FIELD_INVALID_OPTION',
   'Field(): %s'
 )
+
+/** A `Depends()`/`Security()` of something that is not a dependency, a bad option, or a bad `dependencies` entry. */
+export const FFA_ERR_DEPENDS_INVALID = createError(
+  'FFA_ERR_DEPENDS_INVALID',
+  '%s: argument "%s": %s'
+)
+
+/** A dependency that depends on itself, directly or through others (overrides included). */
+export const FFA_ERR_DEPENDS_CYCLE = createError(
+  'FFA_ERR_DEPENDS_CYCLE',
+  '%s: argument "%s" closes a dependency cycle: %s. A dependency cannot need its own value; break the cycle.'
+)
+
+/** Two nodes of one route's graph that read the same request value with different schemas. */
+export const FFA_ERR_DEPENDS_PARAM_CLASH = createError<'FFA_ERR_DEPENDS_PARAM_CLASH', [string, string, string, string, string]>(
+  'FFA_ERR_DEPENDS_PARAM_CLASH',
+  '%s: arguments "%s" and "%s" both read %s "%s" but declare it differently. Declare it the same way in both, or give one an alias.'
+)

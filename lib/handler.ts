@@ -1,11 +1,14 @@
 /**
- * @module handler — the per-request closure: validate, call the user's handler with named
- * arguments, filter the result through the response model, serialize.
+ * @module handler — the per-request closure: validate (and run the route's dependencies),
+ * call the user's handler with named arguments, filter the result through the response
+ * model, serialize.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { RequestValidationError } from './exceptions.js'
 import type { RequestValidator } from './validation.js'
 import type { ResponseSerializer } from './response-model.js'
+import type { Program } from './dependency-graph.js'
+import { closeAfterResponse, failWithExits, isThenable, newFrame, runProgram, type Frame } from './dependency-runner.js'
 
 /** What the closure needs, all computed at registration. */
 export interface HandlerPlan {
@@ -14,22 +17,29 @@ export interface HandlerPlan {
   serialize: ResponseSerializer
 }
 
+/** The plan of a route with dependencies; replaced when a dependency override changes. */
+export interface DependentPlan {
+  program: Program
+  statusCode: number
+  serialize: ResponseSerializer
+}
+
 type UserHandler = (this: FastifyInstance, args: any, request: FastifyRequest, reply: FastifyReply) => unknown
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 
-/** Builds the Fastify handler for one route. */
+function finish (reply: FastifyReply, value: unknown, serialize: ResponseSerializer): unknown {
+  // The handler answered by itself (reply.send, a stream, a hijack).
+  if (value === reply || reply.sent) return reply
+  const body = serialize(value)
+  // FastAPI answers JSON for every return value, a bare string or null included.
+  reply.header('content-type', JSON_TYPE)
+  return body
+}
+
+/** Builds the Fastify handler for a route without dependencies. */
 export function buildHandler (plan: HandlerPlan, userHandler: UserHandler) {
   const { validate, statusCode, serialize } = plan
-
-  function finish (reply: FastifyReply, value: unknown): unknown {
-    // The handler answered by itself (reply.send, a stream, a hijack).
-    if (value === reply || reply.sent) return reply
-    const body = serialize(value)
-    // FastAPI answers JSON for every return value, a bare string or null included.
-    reply.header('content-type', JSON_TYPE)
-    return body
-  }
 
   return function fastapiHandler (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): unknown {
     const result = validate(request)
@@ -37,9 +47,60 @@ export function buildHandler (plan: HandlerPlan, userHandler: UserHandler) {
     // Set before the call, so a handler can still choose another code with reply.code().
     reply.code(statusCode)
     const value = userHandler.call(this, result.args, request, reply)
-    if (value !== null && typeof value === 'object' && typeof (value as Promise<unknown>).then === 'function') {
-      return (value as Promise<unknown>).then(resolved => finish(reply, resolved))
+    if (isThenable(value)) return Promise.resolve(value).then(resolved => finish(reply, resolved, serialize))
+    return finish(reply, value, serialize)
+  }
+}
+
+/**
+ * Builds the Fastify handler for a route with dependencies. `current()` gives the plan in
+ * force (it changes only when `dependencyOverrides` does).
+ */
+export function buildDependentHandler (current: () => DependentPlan, userHandler: UserHandler) {
+  function fail (frame: Frame, error: unknown): never | Promise<never> {
+    if (frame.exits === null) throw error
+    return failWithExits(frame, error)
+  }
+
+  function succeed (plan: DependentPlan, frame: Frame, value: unknown): unknown {
+    let body: unknown
+    try {
+      body = finish(frame.reply, value, plan.serialize)
+    } catch (error) {
+      // A return value that breaks the response model is an error of the handler's: as in FastAPI,
+      // the open generators see it.
+      return fail(frame, error)
     }
-    return finish(reply, value)
+    if (frame.exits !== null) closeAfterResponse(frame)
+    return body
+  }
+
+  function proceed (plan: DependentPlan, frame: Frame, args: Record<string, unknown>): unknown {
+    const { request, reply } = frame
+    if (frame.errors !== null) return fail(frame, new RequestValidationError(frame.errors, request.body))
+    reply.code(plan.statusCode)
+    let value: unknown
+    try {
+      value = userHandler.call(frame.instance, args, request, reply)
+    } catch (error) {
+      return fail(frame, error)
+    }
+    if (isThenable(value)) {
+      return Promise.resolve(value).then(resolved => succeed(plan, frame, resolved), error => fail(frame, error))
+    }
+    return succeed(plan, frame, value)
+  }
+
+  return function fastapiHandler (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): unknown {
+    const plan = current()
+    const frame = newFrame(plan.program, this, request, reply)
+    let args: Record<string, unknown> | Promise<Record<string, unknown>>
+    try {
+      args = runProgram(plan.program, frame, 0)
+    } catch (error) {
+      return fail(frame, error)
+    }
+    if (isThenable(args)) return args.then(resolved => proceed(plan, frame, resolved), error => fail(frame, error))
+    return proceed(plan, frame, args)
   }
 }

@@ -8,11 +8,14 @@
  */
 import fp from 'fastify-plugin'
 import type { FastifyPluginCallback } from 'fastify'
-import { apiFor, type ApiState, type FastapiRoutes } from './api.js'
+import { apiFor, applyOverrides, type ApiState, type FastapiRoutes } from './api.js'
 import type { ErrorFormat } from './exception-handlers.js'
 import { installNotFound } from './not-found.js'
 import { installJsonParser } from './json-parser.js'
 import { FFA_ERR_OPTIONS_INVALID } from './errors.js'
+import { DependencyOverrides } from './overrides.js'
+import { isDependsMarker, type DependsMarker } from './dependencies.js'
+import { kLevelDependencies } from './symbols.js'
 
 /** Options of `app.register(fastapi, options)`. */
 export interface FastifyFastapiOptions {
@@ -22,16 +25,20 @@ export interface FastifyFastapiOptions {
    * whose clients depend on those.
    */
   errorFormat?: ErrorFormat
+  /** Dependencies run before every `app.api` route (FastAPI's `FastAPI(dependencies=[...])`). */
+  dependencies?: ReadonlyArray<DependsMarker<any>>
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** FastAPI-style route declarations (fastify-fastapi). */
     readonly api: FastapiRoutes
+    /** Replacements for dependencies, for tests (fastify-fastapi). */
+    readonly dependencyOverrides: DependencyOverrides
   }
 }
 
-const OPTION_KEYS = new Set(['errorFormat'])
+const OPTION_KEYS = new Set(['errorFormat', 'dependencies'])
 
 const plugin: FastifyPluginCallback<FastifyFastapiOptions> = function fastifyFastapi (app, options, done) {
   for (const key of Object.keys(options)) {
@@ -41,10 +48,20 @@ const plugin: FastifyPluginCallback<FastifyFastapiOptions> = function fastifyFas
   if (format !== 'fastapi' && format !== 'fastify') {
     return done(new FFA_ERR_OPTIONS_INVALID(`errorFormat must be 'fastapi' or 'fastify', got ${JSON.stringify(format)}.`))
   }
-  const state: ApiState = { errors: { format, handlers: new Map() }, routes: [] }
+  const dependencies = options.dependencies ?? []
+  if (!Array.isArray(dependencies) || !dependencies.every(isDependsMarker)) {
+    return done(new FFA_ERR_OPTIONS_INVALID('dependencies must be an array such as [Depends(verifyKey)].'))
+  }
+  const state: ApiState = {
+    errors: { format, handlers: new Map() },
+    routes: [],
+    overrides: new DependencyOverrides((next, changed) => applyOverrides(state, next, changed))
+  }
+  ;(app as { [kLevelDependencies]?: unknown })[kLevelDependencies] = dependencies
   app.decorate('api', {
     getter (this: typeof app) { return apiFor(this, state) }
   })
+  app.decorate('dependencyOverrides', state.overrides)
   installJsonParser(app)
   if (format === 'fastapi') installNotFound(app)
   done()
@@ -55,7 +72,14 @@ const fastapi = fp(plugin, { fastify: '5.x', name: 'fastify-fastapi' })
 export default fastapi
 export { fastapi }
 
-export { Path, Query, Header, Cookie, Body, isParam } from './params.js'
+export { Path, Query, Header, Cookie, Body, Form, isParam } from './params.js'
+export { dependency, Depends, Security, SecurityScopes, isDependency } from './dependencies.js'
+export type {
+  Dependency, DependencyFunction, DependencyValue, DependencyOptions, DependsMarker, DependsOptions,
+  SecurityOptions, SecurityScopesMarker, SecuritySchemeInfo, ValueOf
+} from './dependencies.js'
+export { DependencyOverrides } from './overrides.js'
+export type { Provides } from './overrides.js'
 export type { Param, ParamOptions, HeaderOptions, BodyOptions } from './params.js'
 export { Field } from './field.js'
 export type { FieldOptions } from './constraints.js'

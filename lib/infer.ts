@@ -4,15 +4,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify'
 import type { z } from 'zod'
 import type { Param } from './params.js'
+import type { DependsMarker, SecurityScopes, SecurityScopesMarker } from './dependencies.js'
 import type { ResponseModelOptions } from './response-model.js'
 
-/** A route's `args`: argument name → parameter marker. */
-export type ArgsDecl = Record<string, Param<any, any, any>>
+/** A route's (or a dependency's) `args`: argument name → parameter marker, `Depends()` or `SecurityScopes()`. */
+export type ArgsDecl = Record<string, Param<any, any, any> | DependsMarker<any> | SecurityScopesMarker>
 
-/** The handler's type for one argument: the schema's output, never undefined with a default. */
+/**
+ * The handler's type for one argument: the schema's output (never undefined with a default),
+ * or the value of a dependency.
+ */
 export type InferArg<TParam> = TParam extends Param<any, infer TSchema, infer TDefault>
   ? TDefault extends true ? Exclude<z.output<TSchema>, undefined> : z.output<TSchema>
-  : never
+  : TParam extends DependsMarker<infer TValue>
+    ? TValue
+    : TParam extends SecurityScopesMarker ? SecurityScopes : never
 
 /**
  * The object the handler receives, typed from the declaration. Not readonly although the
@@ -43,6 +49,8 @@ export interface RouteDecl<TArgs extends ArgsDecl = ArgsDecl, TModel extends z.Z
   extends ResponseModelOptions, FastifyRouteOptions {
   /** The handler's arguments and where each comes from. */
   args?: TArgs
+  /** Dependencies run before the handler for their effect (checks, logging); their values are not passed. */
+  dependencies?: ReadonlyArray<DependsMarker<any>>
   /** Status code of every successful response (default 200). */
   statusCode?: number
   /** Schema the return value is filtered through; undeclared fields are dropped. */

@@ -6,7 +6,7 @@
  * registration and the request path never touches it.
  */
 import type { z } from 'zod'
-import type { Location } from './exceptions.js'
+import type { ArgLocation } from './validation.js'
 import type { FieldOptions } from './constraints.js'
 import { kParam } from './symbols.js'
 
@@ -35,7 +35,7 @@ export interface BodyOptions<T = unknown> extends ParamOptions<T> {
  * `TDefault` records at the type level whether a default makes the argument always present.
  */
 export interface Param<
-  TIn extends Location = Location,
+  TIn extends ArgLocation = ArgLocation,
   TSchema extends z.ZodType = z.ZodType,
   TDefault extends boolean = boolean
 > {
@@ -56,7 +56,7 @@ type HasDefault<TOptions> = TOptions extends { default: {} | null } ? true : fal
  */
 type NoExtraKeys<TOptions, TAllowed> = { [K in Exclude<keyof TOptions, keyof TAllowed>]: never }
 
-function marker<TIn extends Location> (location: TIn, schema: z.ZodType, options: object | undefined): Param<TIn> {
+function marker<TIn extends ArgLocation> (location: TIn, schema: z.ZodType, options: object | undefined): Param<TIn> {
   return { [kParam]: true, in: location, schema, options: { ...options } }
 }
 
@@ -115,6 +115,18 @@ export function Body<TSchema extends z.ZodType, const TOptions extends BodyOptio
   schema: TSchema, options?: TOptions & NoExtraKeys<TOptions, BodyOptions>
 ): Param<'body', TSchema, HasDefault<TOptions>> {
   return marker('body', schema, options) as Param<'body', TSchema, HasDefault<TOptions>>
+}
+
+/**
+ * A field of an `application/x-www-form-urlencoded` body, reported as `["body", name]`.
+ * Form values are strings, coerced as query values; an empty field counts as absent.
+ * (Multipart forms and files come with the routers/forms issue.)
+ * @example { username: Form(z.string()) }
+ */
+export function Form<TSchema extends z.ZodType, const TOptions extends ParamOptions<z.input<TSchema>> = {}> (
+  schema: TSchema, options?: TOptions & NoExtraKeys<TOptions, ParamOptions>
+): Param<'form', TSchema, HasDefault<TOptions>> {
+  return marker('form', schema, options) as Param<'form', TSchema, HasDefault<TOptions>>
 }
 
 /** True when `value` is a marker made by one of the factories above. */

@@ -4,17 +4,17 @@
  */
 import type { HTTPMethods, RouteOptions } from 'fastify'
 import * as errors from './errors.js'
-import { applyFieldOptions, FIELD_OPTION_KEYS } from './constraints.js'
-import { isParam, type Param } from './params.js'
 import type { RouteDecl } from './infer.js'
 import { compileValidator, type ArgSpec } from './validation.js'
-import { compileResponseSerializer, serializeJson } from './response-model.js'
-import { buildHandler } from './handler.js'
-import { acceptsUndefined, coercionFor, defOf, isZodSchema, unwrap } from './zod-internals.js'
-import { kApiRoute } from './symbols.js'
+import { compileResponseSerializer, serializeJson, type ResponseSerializer } from './response-model.js'
+import { buildDependentHandler, buildHandler, type DependentPlan } from './handler.js'
+import { compileGraph, type CompiledGraph, type SecurityRequirement } from './dependency-graph.js'
+import type { Dependency } from './dependencies.js'
+import { isZodSchema } from './zod-internals.js'
+import { kApiRoute, kFormRoute } from './symbols.js'
 
 const ROUTE_KEYS = new Set([
-  'args', 'statusCode', 'responseModel', 'responses', 'summary', 'description', 'responseDescription',
+  'args', 'dependencies', 'statusCode', 'responseModel', 'responses', 'summary', 'description', 'responseDescription',
   'tags', 'operationId', 'deprecated', 'includeInSchema',
   'responseModelExcludeNone', 'responseModelExcludeUnset', 'responseModelExcludeDefaults',
   'responseModelInclude', 'responseModelExclude',
@@ -23,11 +23,10 @@ const ROUTE_KEYS = new Set([
   'preSerialization', 'onSend', 'onResponse', 'onTimeout', 'onError', 'onRequestAbort',
   'constraints', 'exposeHeadRoute', 'prefixTrailingSlash'
 ])
-const OUR_KEYS = new Set(['args', 'statusCode', 'responseModel', 'responses', 'summary', 'description',
+const OUR_KEYS = new Set(['args', 'dependencies', 'statusCode', 'responseModel', 'responses', 'summary', 'description',
   'responseDescription', 'tags', 'operationId', 'deprecated', 'includeInSchema', 'responseModelExcludeNone',
   'responseModelExcludeUnset', 'responseModelExcludeDefaults', 'responseModelInclude', 'responseModelExclude'])
-const PARAM_KEYS = new Set([...FIELD_OPTION_KEYS, 'alias', 'includeInSchema'])
-const STRING_SHAPES = new Set(['string', 'number', 'boolean', 'bigint', 'date', 'enum', 'literal', 'union', 'pipe', 'array', 'set', 'any', 'unknown', 'template_literal', 'custom'])
+const NO_OVERRIDES: ReadonlyMap<Dependency, Dependency> = new Map()
 
 /** What `compileRoute` needs to know about where the route is declared. */
 export interface RouteSite {
@@ -35,13 +34,29 @@ export interface RouteSite {
   url: string
   /** The encapsulation prefix, so prefix parameters are checked too. */
   prefix: string
+  /** App- and plugin-level `dependencies` in force where the route is declared. */
+  dependencies: readonly unknown[]
+  /** The dependency overrides in force now. */
+  overrides: ReadonlyMap<Dependency, Dependency>
 }
 
 /** A compiled route: Fastify's options, and the declaration as resolved (for OpenAPI). */
 export interface CompiledRoute {
   routeOptions: RouteOptions
+  /** Every argument of the route and of its dependencies, once each (overrides not applied, as FastAPI documents). */
   args: ArgSpec[]
   decl: RouteDecl
+  /** Security schemes the route's dependencies declare, with their scopes. */
+  security: SecurityRequirement[]
+  /** Every dependency the route reaches, declared or overriding: which routes an override touches. */
+  uses: Set<Dependency>
+  /** True when an argument is a form field. */
+  readsForm: boolean
+  /**
+   * For a route with dependencies: compiles the route under other overrides and returns the
+   * function that puts the result in force, so several routes can be checked before any changes.
+   */
+  prepareOverrides?: (overrides: ReadonlyMap<Dependency, Dependency>) => () => void
 }
 
 /** Compiles a declaration; throws FFA_ERR_* for every developer mistake. */
@@ -71,13 +86,37 @@ export function compileRoute (site: RouteSite, decl: RouteDecl, handler: Functio
     }
   }
 
-  const args = resolveArgs(route, methods, decl.args ?? {})
-  checkPathParams(route, `${site.prefix}${url}`, args, decl.args !== undefined)
+  if (decl.dependencies !== undefined && !Array.isArray(decl.dependencies)) {
+    throw new errors.FFA_ERR_ROUTE_INVALID_OPTION(route, '`dependencies` must be an array such as [Depends(verifyKey)].')
+  }
+  const fullUrl = `${site.prefix}${url}`
+  const graphOf = (overrides: ReadonlyMap<Dependency, Dependency>): CompiledGraph => {
+    const graph = compileGraph({ route, methods, args: decl.args, dependencies: [...site.dependencies, ...decl.dependencies ?? []], overrides })
+    checkPathParams(route, fullUrl, graph.specs, decl.args !== undefined)
+    return graph
+  }
+  // The documented graph ignores overrides, as FastAPI's; the running one applies them.
+  const documented = graphOf(NO_OVERRIDES)
+  const running = site.overrides.size > 0 && [...documented.uses].some(d => site.overrides.has(d)) ? graphOf(site.overrides) : documented
+  const serialize: ResponseSerializer = decl.responseModel === undefined ? serializeJson : compileResponseSerializer(decl.responseModel, decl)
 
-  const plan = {
-    validate: compileValidator(args),
-    statusCode,
-    serialize: decl.responseModel === undefined ? serializeJson : compileResponseSerializer(decl.responseModel, decl)
+  const uses = new Set([...documented.uses, ...running.uses])
+  let fastifyHandler: RouteOptions['handler']
+  let prepareOverrides: CompiledRoute['prepareOverrides']
+  if (documented.program === null) {
+    fastifyHandler = buildHandler({ validate: compileValidator(documented.rootSpecs), statusCode, serialize }, handler as any)
+  } else {
+    const planOf = (graph: CompiledGraph): DependentPlan => ({ program: graph.program as DependentPlan['program'], statusCode, serialize })
+    let plan = planOf(running)
+    fastifyHandler = buildDependentHandler(() => plan, handler as any)
+    prepareOverrides = overrides => {
+      const graph = graphOf(overrides)
+      const next = planOf(graph)
+      return () => {
+        plan = next
+        for (const dep of graph.uses) uses.add(dep)
+      }
+    }
   }
   const passThrough: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(decl)) if (!OUR_KEYS.has(key)) passThrough[key] = value
@@ -86,83 +125,24 @@ export function compileRoute (site: RouteSite, decl: RouteDecl, handler: Functio
     ...passThrough,
     method: methods as HTTPMethods[],
     url,
-    config: { ...decl.config, [kApiRoute]: true },
+    config: { ...decl.config, [kApiRoute]: true, ...(running.readsForm ? { [kFormRoute]: true } : {}) },
     errorHandler,
-    handler: buildHandler(plan, handler as any)
+    handler: fastifyHandler
   } as RouteOptions
-  return { routeOptions, args, decl }
+  return {
+    routeOptions,
+    args: documented.specs,
+    decl,
+    security: documented.security,
+    uses,
+    readsForm: running.readsForm,
+    prepareOverrides
+  }
 }
 
 /** FastAPI writes `/items/{item_id}`; Fastify wants `/items/:item_id`. Both are accepted. */
 function fromFastapiPath (url: string): string {
   return url.replace(/\{([A-Za-z_$][\w$]*)\}/g, ':$1')
-}
-
-function resolveArgs (route: string, methods: string[], declared: Record<string, unknown>): ArgSpec[] {
-  if (declared === null || typeof declared !== 'object') {
-    throw new errors.FFA_ERR_ROUTE_INVALID_OPTION(route, '`args` must be an object of parameter declarations.')
-  }
-  const entries = Object.entries(declared)
-  const bodyCount = entries.filter(([, p]) => isParam(p) && p.in === 'body').length
-  const seen = new Map<string, string>()
-  return entries.map(([name, marker]) => {
-    if (!isParam(marker)) throw new errors.FFA_ERR_PARAM_NOT_A_MARKER(route, name, name)
-    const spec = resolveArg(route, methods, name, marker, bodyCount)
-    const key = `${spec.in}\u0000${spec.wire}`
-    const other = seen.get(key)
-    if (other !== undefined && !(spec.in === 'body' && spec.wholeBody)) {
-      throw new errors.FFA_ERR_PARAM_DUPLICATE_NAME(route, other, name, spec.in, spec.wire)
-    }
-    seen.set(key, name)
-    return spec
-  })
-}
-
-function resolveArg (route: string, methods: string[], name: string, marker: Param, bodyCount: number): ArgSpec {
-  const fail = (message: string): never => { throw new errors.FFA_ERR_PARAM_INVALID_OPTION(route, name, message) }
-  if (!isZodSchema(marker.schema)) {
-    throw new errors.FFA_ERR_PARAM_INVALID_SCHEMA(route, name, 'the schema must be a zod schema, e.g. Query(z.string()).')
-  }
-  const options = marker.options
-  const allowed = marker.in === 'header' ? 'convertUnderscores' : marker.in === 'body' ? 'embed' : ''
-  for (const key of Object.keys(options)) {
-    if (!PARAM_KEYS.has(key) && key !== allowed) fail(`unknown option "${key}" for ${marker.in === 'body' ? 'Body' : marker.in}().`)
-  }
-  if (options.alias !== undefined && (typeof options.alias !== 'string' || options.alias === '')) {
-    fail('`alias` must be a non-empty string.')
-  }
-  const schema = applyFieldOptions(marker.schema, options, fail)
-  const inner = defOf(unwrap(schema)).type
-  if (marker.in !== 'body' && !STRING_SHAPES.has(inner)) {
-    throw new errors.FFA_ERR_PARAM_INVALID_SCHEMA(route, name,
-      `a ${marker.in} value is a string, so its schema must be a scalar or a list of scalars, not a ${inner}. Use Body() for structured data.`)
-  }
-  if (marker.in === 'path' && acceptsUndefined(schema)) throw new errors.FFA_ERR_PATH_PARAM_OPTIONAL(route, name)
-  if (marker.in === 'path' && coercionFor(schema).list) {
-    throw new errors.FFA_ERR_PARAM_INVALID_SCHEMA(route, name, 'a path parameter is one URL segment and cannot be a list.')
-  }
-  if (marker.in === 'body' && methods.some(m => m === 'GET' || m === 'HEAD')) {
-    throw new errors.FFA_ERR_BODY_NOT_ALLOWED(route, name, methods.join('/'))
-  }
-  return {
-    name,
-    wire: wireName(name, marker),
-    // FastAPI reports a header alias as declared ("X-Api-Key"), though it matches any case.
-    label: marker.in === 'header' ? marker.options.alias : undefined,
-    in: marker.in,
-    schema,
-    wholeBody: marker.in === 'body' && bodyCount === 1 && options.embed !== true
-  }
-}
-
-function wireName (name: string, marker: Param): string {
-  if (marker.in === 'header') {
-    if (marker.options.alias !== undefined) return marker.options.alias.toLowerCase()
-    if (marker.options.convertUnderscores === false) return name.toLowerCase()
-    // xToken and x_token both read the x-token header, as FastAPI's convert_underscores.
-    return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/_/g, '-').toLowerCase()
-  }
-  return marker.options.alias ?? name
 }
 
 function checkPathParams (route: string, fullUrl: string, args: ArgSpec[], declared: boolean): void {

@@ -8,3 +8,13 @@ export const kParam = Symbol('fastify-fastapi.param')
 export const kState = Symbol('fastify-fastapi.state')
 /** Route config flag: the route was declared through `app.api`. */
 export const kApiRoute = Symbol('fastify-fastapi.apiRoute')
+/** Marks a value made by `dependency()` (or a security helper). */
+export const kDependency = Symbol('fastify-fastapi.dependency')
+/** Marks a `Depends()` / `Security()` argument. */
+export const kDepends = Symbol('fastify-fastapi.depends')
+/** Marks a `SecurityScopes()` argument. */
+export const kSecurityScopes = Symbol('fastify-fastapi.securityScopes')
+/** An instance's own `dependencies` (app-wide or per encapsulated plugin), read through the prototype chain. */
+export const kLevelDependencies = Symbol('fastify-fastapi.levelDependencies')
+/** Route config flag: the route reads urlencoded form fields. */
+export const kFormRoute = Symbol('fastify-fastapi.formRoute')

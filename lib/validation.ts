@@ -13,13 +13,16 @@ import { coercionFor, containsSecret } from './zod-internals.js'
 import { parseCookies } from './cookies.js'
 import { compileFastParse, FAST_PARSE_FAIL } from './fast-path.js'
 
+/** Where an argument is read: a FastAPI location, or `form` (an urlencoded body field, reported as `body`). */
+export type ArgLocation = Location | 'form'
+
 /** One argument, resolved at registration: where to read it and how to check it. */
 export interface ArgSpec {
   /** The handler's argument name. */
   name: string
   /** The name on the wire (query key, lower-case header name, …). */
   wire: string
-  in: Location
+  in: ArgLocation
   schema: z.ZodType
   /** For a body argument: read the whole body (true) or `body[wire]` (false). */
   wholeBody: boolean
@@ -32,6 +35,12 @@ export type ValidateResult = { args: Record<string, unknown>, errors: null } | {
 
 /** Checks one request; built once per route. */
 export type RequestValidator = (request: FastifyRequest) => ValidateResult
+
+/**
+ * Reads and checks one set of arguments (a route's or a dependency's own) into `target`,
+ * appending 422 items to `errors` (created when the first one appears); returns `errors`.
+ */
+export type ArgsReader = (request: FastifyRequest, target: Record<string, unknown>, errors: ErrorItem[] | null) => ErrorItem[] | null
 
 interface CompiledArg {
   name: string
@@ -49,19 +58,27 @@ interface CompiledArg {
 }
 
 // FastAPI reports path, query, header and cookie errors before body errors.
-const ORDER: Location[] = ['path', 'query', 'header', 'cookie', 'body']
+const ORDER: ArgLocation[] = ['path', 'query', 'header', 'cookie', 'body', 'form']
 
 /** Builds the request validator for a route's arguments. */
 export function compileValidator (specs: readonly ArgSpec[]): RequestValidator {
+  const read = compileArgsReader(specs)
+  return function validateRequest (request) {
+    const args: Record<string, unknown> = {}
+    const errors = read(request, args, null)
+    return errors === null ? { args, errors: null } : { args: null, errors }
+  }
+}
+
+/** Builds the reader of one set of arguments, in FastAPI's order of locations. */
+export function compileArgsReader (specs: readonly ArgSpec[]): ArgsReader {
   const compiled = ORDER.flatMap(location => specs.filter(s => s.in === location)).map(compileArg)
   const needsCookies = specs.some(s => s.in === 'cookie')
   const noCookies: Record<string, string> = {}
   const count = compiled.length
 
-  return function validateRequest (request) {
+  return function readArgs (request, args, errors) {
     const cookies = needsCookies ? readCookies(request) : noCookies
-    const args: Record<string, unknown> = {}
-    let errors: ErrorItem[] | null = null
     for (let i = 0; i < count; i++) {
       const arg = compiled[i]
       const raw = arg.read(request, cookies)
@@ -89,7 +106,7 @@ export function compileValidator (specs: readonly ArgSpec[]): RequestValidator {
         pushIssueItems(result.error.issues, contextOf(arg, raw), errors)
       }
     }
-    return errors === null || errors.length === 0 ? { args, errors: null } : { args: null, errors }
+    return errors === null || errors.length === 0 ? null : errors
   }
 }
 
@@ -105,6 +122,7 @@ function contextOf (arg: CompiledArg, raw: unknown): IssueContext {
 
 function compileArg (spec: ArgSpec): CompiledArg {
   const fromString = spec.in !== 'body'
+  const where = spec.in === 'form' ? 'body' : spec.in
   const coercion = coercionFor(spec.schema)
   return {
     name: spec.name,
@@ -116,7 +134,7 @@ function compileArg (spec: ArgSpec): CompiledArg {
     items: spec.in === 'body' ? compileAjvErrorItems(spec.schema) : null,
     list: coercion.list,
     schema: spec.schema,
-    loc: spec.in === 'body' && spec.wholeBody ? ['body'] : [spec.in, spec.label ?? spec.wire],
+    loc: spec.in === 'body' && spec.wholeBody ? ['body'] : [where, spec.label ?? spec.wire],
     fromString,
     hasSecrets: containsSecret(spec.schema)
   }
@@ -142,7 +160,23 @@ function reader (spec: ArgSpec, list: boolean): CompiledArg['read'] {
           ? (body as Record<string, unknown>)[wire]
           : undefined
       }
+    case 'form':
+      return request => {
+        // As Starlette's request.form(): a body of another media type has no form fields.
+        if (!isFormBody(request)) return undefined
+        const value = (request.body as Record<string, unknown>)[wire]
+        // FastAPI reads an empty form field as absent: `missing` when required, else the default.
+        if (value === '' || (Array.isArray(value) && (value.length === 0 || (!list && value[value.length - 1] === '')))) return undefined
+        return value
+      }
   }
+}
+
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i
+
+function isFormBody (request: FastifyRequest): boolean {
+  const type = request.headers['content-type']
+  return type !== undefined && FORM_TYPE.test(type) && request.body !== null && typeof request.body === 'object'
 }
 
 /**

@@ -15,6 +15,9 @@ async function build (t: Teardown) {
 // Every code the library exports. A new code must be added here (and to the README's table).
 const CODES = [
   'FFA_ERR_BODY_NOT_ALLOWED',
+  'FFA_ERR_DEPENDS_CYCLE',
+  'FFA_ERR_DEPENDS_INVALID',
+  'FFA_ERR_DEPENDS_PARAM_CLASH',
   'FFA_ERR_FIELD_INVALID_OPTION',
   'FFA_ERR_OPTIONS_INVALID',
   'FFA_ERR_PARAM_DUPLICATE_NAME',
@@ -30,7 +33,7 @@ const CODES = [
 
 t.test('the catalogue of error codes', async t => {
   const exported = Object.keys(errorCodes).filter(key => key.startsWith('FFA_ERR_')).sort()
-  t.equal(exported.length, 12)
+  t.equal(exported.length, 15)
   t.same(exported, CODES)
   t.same(Object.keys(errorCodes).sort(), CODES, 'errorCodes exports nothing else')
   for (const [key, ErrorClass] of Object.entries(errorCodes)) {
@@ -127,13 +130,13 @@ const cases: Case[] = [
     name: 'an unknown parameter option',
     code: 'FFA_ERR_PARAM_INVALID_OPTION',
     declare: app => app.api.get('/items', { args: { q: Query(z.string(), { maxLen: 3 } as any) } }, () => null),
-    message: [/^GET \/items: /, /"q"/, /unknown option "maxLen" for query\(\)/]
+    message: [/^GET \/items: /, /"q"/, /unknown option "maxLen" for Query\(\)/]
   },
   {
     name: 'embed on a Query()',
     code: 'FFA_ERR_PARAM_INVALID_OPTION',
     declare: app => app.api.get('/items', { args: { q: Query(z.string(), { embed: true } as any) } }, () => null),
-    message: [/unknown option "embed" for query\(\)/]
+    message: [/unknown option "embed" for Query\(\)/]
   },
   {
     name: 'gt on a string',

@@ -1,0 +1,191 @@
+/**
+ * @module dependency-runner — steps through a route's dependency program for one request,
+ * and closes the dependencies that yielded.
+ *
+ * The loop stays synchronous until a dependency returns a promise, so a graph of plain
+ * functions costs no await. Teardown follows FastAPI (request scope): after the response on
+ * success; on an error, the error is thrown into each open generator (latest first) before the
+ * error response is made, so a `catch` can roll back or turn it into another error.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ErrorItem } from './exceptions.js'
+import { OP_CALL, OP_ENTER, OP_VALIDATE, type Occurrence, type Program } from './dependency-graph.js'
+import { securityScopesValue, type Dependency } from './dependencies.js'
+
+const UNSET = Symbol('unset')
+const FAILED = Symbol('failed')
+const NO_CACHE: unknown[] = []
+
+type AnyGenerator = Generator<unknown, unknown, unknown> | AsyncGenerator<unknown, unknown, unknown>
+
+/** An open generator dependency, waiting for its teardown. */
+interface Exit {
+  gen: AnyGenerator
+  name: string
+}
+
+/** The state of one request's run. */
+export interface Frame {
+  instance: FastifyInstance
+  request: FastifyRequest
+  reply: FastifyReply
+  /** Per node: the object its arguments are collected in (slot 0: the route's). */
+  slots: Array<Record<string, unknown> | undefined>
+  cache: unknown[]
+  errors: ErrorItem[] | null
+  /** Index of the latest step that found invalid input (-1: none). */
+  lastFailed: number
+  exits: Exit[] | null
+}
+
+/** A fresh frame for one request. */
+export function newFrame (program: Program, instance: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Frame {
+  return {
+    instance,
+    request,
+    reply,
+    slots: new Array(program.slotCount),
+    cache: program.cacheCount === 0 ? NO_CACHE : new Array(program.cacheCount).fill(UNSET),
+    errors: null,
+    lastFailed: -1,
+    exits: null
+  }
+}
+
+/** True for a promise or any other thenable. */
+export function isThenable (value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function'
+}
+
+/**
+ * Runs the program from step `from`: returns the route's arguments (or a promise of them).
+ * Validation problems are collected in `frame.errors`; a dependency's own error is thrown.
+ */
+export function runProgram (program: Program, frame: Frame, from: number): Record<string, unknown> | Promise<Record<string, unknown>> {
+  const steps = program.steps
+  for (let i = from; i < steps.length; i++) {
+    const step = steps[i]
+    const occ = step.occ
+    if (step.op === OP_VALIDATE) {
+      const before = frame.errors === null ? 0 : frame.errors.length
+      frame.errors = (occ.reader as NonNullable<Occurrence['reader']>)(frame.request, slotOf(frame, occ.slot), frame.errors)
+      if (frame.errors !== null && frame.errors.length > before) frame.lastFailed = i
+    } else if (step.op === OP_ENTER) {
+      const cached = frame.cache[occ.cacheSlot]
+      if (cached === UNSET) continue
+      // Ran (or failed) earlier in this request: reuse, and report its errors only once.
+      if (cached === FAILED) frame.lastFailed = i
+      else if (occ.name !== null) slotOf(frame, occ.parent)[occ.name] = cached
+      i = step.skipTo
+    } else if (step.op === OP_CALL) {
+      if (frame.lastFailed >= occ.firstStep) {
+        // Something below did not validate: as FastAPI, this dependency does not run.
+        if (occ.cacheSlot >= 0 && frame.cache[occ.cacheSlot] === UNSET) frame.cache[occ.cacheSlot] = FAILED
+        continue
+      }
+      const value = invoke(occ, frame)
+      if (isThenable(value)) {
+        const next = i + 1
+        return Promise.resolve(value).then(resolved => {
+          store(frame, occ, resolved)
+          return runProgram(program, frame, next)
+        })
+      }
+      store(frame, occ, value)
+    }
+  }
+  const args = slotOf(frame, 0)
+  for (const name of program.root.scopesArgs) args[name] = securityScopesValue([])
+  return args
+}
+
+function slotOf (frame: Frame, slot: number): Record<string, unknown> {
+  return (frame.slots[slot] ??= {})
+}
+
+function store (frame: Frame, occ: Occurrence, value: unknown): void {
+  if (occ.name !== null) slotOf(frame, occ.parent)[occ.name] = value
+  if (occ.cacheSlot >= 0 && frame.cache[occ.cacheSlot] === UNSET) frame.cache[occ.cacheSlot] = value
+}
+
+function invoke (occ: Occurrence, frame: Frame): unknown {
+  const dep = occ.dep as Dependency
+  const args = slotOf(frame, occ.slot)
+  for (const name of occ.scopesArgs) args[name] = securityScopesValue([...occ.scopes])
+  const out = dep.fn.call(frame.instance, args, frame.request, frame.reply)
+  if (dep.kind === 'generator') {
+    const gen = out as Generator<unknown, unknown, unknown>
+    return opened(frame, dep, gen, gen.next())
+  }
+  if (dep.kind === 'asyncGenerator') {
+    const gen = out as AsyncGenerator<unknown, unknown, unknown>
+    return gen.next().then(first => opened(frame, dep, gen, first))
+  }
+  return out
+}
+
+function opened (frame: Frame, dep: Dependency, gen: AnyGenerator, first: IteratorResult<unknown, unknown>): unknown {
+  if (first.done === true) throw new Error(`Dependency "${dep.name}" is a generator but returned without yielding a value.`)
+  ;(frame.exits ??= []).push({ gen, name: dep.name })
+  return first.value
+}
+
+/** What became of an error after it went through the open generators. */
+interface Unwound {
+  failed: boolean
+  error: unknown
+}
+
+/**
+ * Closes every open generator, latest first. With `failed`, `error` is thrown into each at its
+ * `yield`; a generator that catches it without throwing ends the error, as a Python context
+ * manager that suppresses it; one that throws replaces it.
+ */
+export async function closeExits (frame: Frame, failed: boolean, error: unknown): Promise<Unwound> {
+  const exits = frame.exits ?? []
+  frame.exits = null
+  for (let i = exits.length - 1; i >= 0; i--) {
+    const { gen, name } = exits[i]
+    try {
+      const result = await (failed ? gen.throw(error) : gen.next())
+      if (result.done === true) {
+        failed = false
+        error = undefined
+      } else {
+        // Python: "generator didn't stop". Force it closed (its finally blocks run) and report it.
+        failed = true
+        error = new Error(`Dependency "${name}" yielded more than once; a dependency must yield exactly one value.`)
+        await gen.return(undefined)
+      }
+    } catch (thrown) {
+      failed = true
+      error = thrown
+    }
+  }
+  return { failed, error }
+}
+
+/**
+ * The error path: throws `error` into the open generators, then rejects with whatever error
+ * remains, so the route's error handler answers it.
+ */
+export function failWithExits (frame: Frame, error: unknown): Promise<never> {
+  return closeExits(frame, true, error).then(({ failed, error: remaining }) => {
+    if (failed) throw remaining
+    // FastAPI answers 500 here too ("Response not awaited"): there is no response to send.
+    throw new Error('A dependency with yield caught an error and did not throw it again, so no response could be made. Throw it again (or throw an HTTPException) from its catch block.')
+  })
+}
+
+/** The success path: closes the open generators once the response is sent or the client is gone. */
+export function closeAfterResponse (frame: Frame): void {
+  const raw = frame.reply.raw
+  const close = (): void => {
+    closeExits(frame, false, undefined).then(({ failed, error }) => {
+      if (failed) frame.request.log.error({ err: error }, 'A dependency teardown (code after yield) failed')
+    }, /* c8 ignore next */ () => {})
+  }
+  // A client that went away before the handler finished: Node has already emitted 'close'.
+  if (raw.destroyed || (raw as { closed?: boolean }).closed === true) close()
+  else raw.once('close', close)
+}
