@@ -4,7 +4,7 @@
  */
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import { z } from 'zod'
-import fastapi, { Body, Field, Header, HTTPException, Path, Query, status } from '../../lib/index.js'
+import fastapi, { Body, Depends, dependency, Field, Header, HTTPException, Path, Query, status } from '../../lib/index.js'
 
 // The date every user of this example was "created" at, so answers are reproducible.
 const CREATED = new Date('2024-01-01T12:00:00Z')
@@ -27,10 +27,13 @@ export const ItemOut = z.object({
   commons: z.object({ skip: z.number().int(), limit: z.number().int() })
 })
 
-/** Pagination shared by several routes (a plain function until dependencies land). */
-function commonParameters ({ skip, limit }: { skip: number, limit: number }) {
+/** Pagination any route can use: its query parameters are declared once, here. */
+export const commonParameters = dependency({
+  skip: Query(z.number().int(), { default: 0 }),
+  limit: Query(z.number().int(), { default: 100 })
+}, function commonParameters ({ skip, limit }) {
   return { skip, limit }
-}
+})
 
 /** Builds the app without listening; tests import this. */
 export async function build (options: FastifyServerOptions = {}) {
@@ -80,11 +83,10 @@ export async function build (options: FastifyServerOptions = {}) {
       item_id: Path(z.number().int(), { ge: 1 }),
       q: Query(z.string().optional(), { maxLength: 10 }),
       x_token: Header(z.string()),
-      skip: Query(z.number().int(), { default: 0 }),
-      limit: Query(z.number().int(), { default: 100 })
+      commons: Depends(commonParameters)
     }
-  }, async function readItem ({ item_id: itemId, q, x_token: xToken, skip, limit }) {
-    return { item_id: itemId, q, x_token: xToken, commons: commonParameters({ skip, limit }) }
+  }, async function readItem ({ item_id: itemId, q, x_token: xToken, commons }) {
+    return { item_id: itemId, q, x_token: xToken, commons }
   })
 
   return app

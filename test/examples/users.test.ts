@@ -154,6 +154,18 @@ t.test('GET /items/:item_id', async t => {
     })
   })
 
+  t.test("the dependency's errors come before the route's own, as in FastAPI", async t => {
+    const res = await (await app(t)).inject({ method: 'GET', url: '/items/0?limit=x&skip=1.5', headers: { 'x-token': 'tok' } })
+    t.equal(res.statusCode, 422)
+    t.same(res.json(), {
+      detail: [
+        { type: 'int_parsing', loc: ['query', 'skip'], msg: 'Input should be a valid integer, unable to parse string as an integer', input: '1.5' },
+        { type: 'int_parsing', loc: ['query', 'limit'], msg: 'Input should be a valid integer, unable to parse string as an integer', input: 'x' },
+        { type: 'greater_than_equal', loc: ['path', 'item_id'], msg: 'Input should be greater than or equal to 1', input: '0', ctx: { ge: 1 } }
+      ]
+    })
+  })
+
   t.test('every error of every location in one 422, path first', async t => {
     const res = await (await app(t)).inject({ method: 'GET', url: '/items/0?q=abcdefghijk' })
     t.equal(res.statusCode, 422)
