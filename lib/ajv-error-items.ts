@@ -316,7 +316,7 @@ const MISSING: Template = (() => {
 /** error-items' `shown`: secrets replaced (when the argument has any), non-finite numbers as strings. */
 function shown (node: Node, value: unknown, walk: Walk): unknown {
   if (!walk.context.hasSecrets) return jsonSafe(value)
-  if (node.secret) return REDACTED
+  if (node.secret) return value === undefined || value === null ? value : REDACTED
   // `redact` copies only objects and arrays, and only for an object or array schema.
   return jsonSafe(node.kind === 'scalar' ? value : redact(node.schema, value))
 }

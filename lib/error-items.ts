@@ -415,7 +415,8 @@ export function jsonSafe (value: unknown): unknown {
 /** A copy of `value` with every secret field replaced by {@link REDACTED}. */
 export function redact (schema: z.ZodType | undefined, value: unknown): unknown {
   if (schema === undefined) return value
-  if (isSecret(schema)) return REDACTED
+  // Nothing sent, nothing to hide: a missing secret reads `input: null`, as FastAPI's.
+  if (isSecret(schema)) return value === undefined || value === null ? value : REDACTED
   const def = defOf(unwrap(schema))
   // Which member of a union the value was meant for cannot be told: every member redacts.
   if (def.type === 'union') return (def.options as z.ZodType[]).reduce((v, option) => redact(option, v), value)

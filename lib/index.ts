@@ -95,3 +95,11 @@ export type { ArgsDecl, InferArg, InferArgs, RouteDecl, RouteHandler, ExtraRespo
 export type { ResponseModelOptions } from './response-model.js'
 export type { ExceptionHandler, ErrorFormat } from './exception-handlers.js'
 export * as errorCodes from './errors.js'
+export { OAuth2PasswordBearer, OAuth2PasswordRequestForm, OAuth2PasswordRequestFormStrict } from './security-oauth2.js'
+export { HTTPBearer, HTTPBasic, HTTPDigest } from './security-http.js'
+export { APIKeyHeader, APIKeyQuery, APIKeyCookie } from './security-api-key.js'
+export { getAuthorizationSchemeParam } from './security.js'
+export type {
+  SecurityBaseOptions, OAuth2PasswordBearerOptions, HTTPBearerOptions, HTTPBasicOptions, APIKeyOptions, AuthValue,
+  HTTPAuthorizationCredentials, HTTPBasicCredentials, OAuth2PasswordRequestFormData, OAuth2PasswordRequestFormStrictData
+} from './security.js'
