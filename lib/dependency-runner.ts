@@ -117,11 +117,22 @@ function invoke (occ: Occurrence, frame: Frame): unknown {
     const gen = out as Generator<unknown, unknown, unknown>
     return opened(frame, dep, gen, gen.next())
   }
-  if (dep.kind === 'asyncGenerator') {
-    const gen = out as AsyncGenerator<unknown, unknown, unknown>
-    return gen.next().then(first => opened(frame, dep, gen, first))
+  if (dep.kind === 'asyncGenerator' || (dep.kind === 'sync' && isGenerator(out))) {
+    // A plain function may return a generator (a wrapper, a factory): its type says it provides
+    // what the generator yields, so it runs as one.
+    const gen = out as AnyGenerator
+    const first = gen.next()
+    return isThenable(first)
+      ? first.then(result => opened(frame, dep, gen, result))
+      : opened(frame, dep, gen, first)
   }
   return out
+}
+
+function isGenerator (value: unknown): value is AnyGenerator {
+  return value !== null && typeof value === 'object' &&
+    typeof (value as AnyGenerator).next === 'function' && typeof (value as AnyGenerator).throw === 'function' &&
+    typeof (value as AnyGenerator).return === 'function'
 }
 
 function opened (frame: Frame, dep: Dependency, gen: AnyGenerator, first: IteratorResult<unknown, unknown>): unknown {

@@ -208,3 +208,21 @@ t.test('errors that are not Error objects go through generators too', async t =>
   checkResponse(t, await app.inject('/'), 500, { detail: 'Internal Server Error' })
   t.strictSame(seen, ['a string'])
 })
+
+t.test('a plain function that returns a generator runs as a generator dependency, as its type says', async t => {
+  const app = await build(t)
+  const log: string[] = []
+  function * session (name: string) {
+    log.push(`open ${name}`)
+    try { yield name } finally { log.push(`close ${name}`) }
+  }
+  async function * asyncSession (name: string) {
+    try { yield name } finally { log.push(`close ${name}`) }
+  }
+  const wrapped = dependency({}, () => session('sync'))
+  const wrappedAsync = dependency({}, () => asyncSession('async'))
+  app.api.get('/', { args: { a: Depends(wrapped), b: Depends(wrappedAsync) } }, args => args)
+  checkResponse(t, await app.inject('/'), 200, { a: 'sync', b: 'async' })
+  await tick()
+  t.strictSame(log, ['open sync', 'close async', 'close sync'])
+})
