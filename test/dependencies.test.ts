@@ -224,6 +224,22 @@ t.test('registration errors name the route, the argument and the fix', async t =
       message: [/unknown option "cache"/]
     },
     {
+      name: 'options that are not an object',
+      code: 'FFA_ERR_DEPENDS_INVALID',
+      declare: app => app.api.get('/', { args: { d: Depends(someDep, 'fresh' as any) } }, () => null),
+      message: [/must be an object/]
+    },
+    {
+      name: 'a value JSON Schema cannot describe, read by two nodes through different schema objects',
+      code: 'FFA_ERR_DEPENDS_PARAM_CLASH',
+      declare: app => {
+        const custom = () => z.custom<string>(value => typeof value === 'string')
+        const dep = dependency({ n: Query(custom()) }, ({ n }) => n, { name: 'customDep' })
+        return app.api.get('/', { args: { d: Depends(dep), n: Query(custom()) } }, () => null)
+      },
+      message: [/"n" and "customDep\.n"/]
+    },
+    {
       name: 'scopes that are not strings',
       code: 'FFA_ERR_DEPENDS_INVALID',
       declare: app => app.api.get('/', { args: { d: Security(someDep, { scopes: [1] as any }) } }, () => null),
