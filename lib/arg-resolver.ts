@@ -59,7 +59,8 @@ export function resolveArg (site: ArgSite, name: string, marker: Param): ArgSpec
     label: marker.in === 'header' ? marker.options.alias : undefined,
     in: marker.in,
     schema,
-    wholeBody: marker.in === 'body' && !site.embedBodies && options.embed !== true
+    wholeBody: marker.in === 'body' && !site.embedBodies && options.embed !== true,
+    includeInSchema: options.includeInSchema !== false
   }
 }
 

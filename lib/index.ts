@@ -16,9 +16,11 @@ import { FFA_ERR_OPTIONS_INVALID } from './errors.js'
 import { DependencyOverrides } from './overrides.js'
 import { isDependsMarker, type DependsMarker } from './dependencies.js'
 import { kLevelDependencies } from './symbols.js'
+import { OPENAPI_OPTION_KEYS, resolveOpenapiOptions, type OpenapiOptions, type ResolvedOpenapiOptions } from './openapi-options.js'
+import { installOpenapi } from './openapi-plugin.js'
 
 /** Options of `app.register(fastapi, options)`. */
-export interface FastifyFastapiOptions {
+export interface FastifyFastapiOptions extends OpenapiOptions {
   /**
    * `'fastapi'` (default): 404 `{"detail":"Not Found"}`, 405 with `Allow`, 422 validation errors.
    * `'fastify'`: Fastify's own 404, and validation errors as Fastify's 400 shape — for apps
@@ -38,7 +40,7 @@ declare module 'fastify' {
   }
 }
 
-const OPTION_KEYS = new Set(['errorFormat', 'dependencies'])
+const OPTION_KEYS = new Set(['errorFormat', 'dependencies', ...OPENAPI_OPTION_KEYS])
 
 const plugin: FastifyPluginCallback<FastifyFastapiOptions> = function fastifyFastapi (app, options, done) {
   for (const key of Object.keys(options)) {
@@ -52,6 +54,12 @@ const plugin: FastifyPluginCallback<FastifyFastapiOptions> = function fastifyFas
   if (!Array.isArray(dependencies) || !dependencies.every(isDependsMarker)) {
     return done(new FFA_ERR_OPTIONS_INVALID('dependencies must be an array such as [Depends(verifyKey)].'))
   }
+  let docs: ResolvedOpenapiOptions
+  try {
+    docs = resolveOpenapiOptions(options)
+  } catch (error) {
+    return done(error as Error)
+  }
   const state: ApiState = {
     errors: { format, handlers: new Map() },
     routes: [],
@@ -64,6 +72,7 @@ const plugin: FastifyPluginCallback<FastifyFastapiOptions> = function fastifyFas
   app.decorate('dependencyOverrides', state.overrides)
   installJsonParser(app)
   if (format === 'fastapi') installNotFound(app)
+  installOpenapi(app, state, docs)
   done()
 }
 
@@ -93,6 +102,7 @@ export type { StatusCode, StatusName } from './status.js'
 export type { FastapiRoutes, RouteMethod } from './api.js'
 export type { ArgsDecl, InferArg, InferArgs, RouteDecl, RouteHandler, ExtraResponse } from './infer.js'
 export type { ResponseModelOptions } from './response-model.js'
+export type { OpenapiOptions } from './openapi-options.js'
 export type { ExceptionHandler, ErrorFormat } from './exception-handlers.js'
 export * as errorCodes from './errors.js'
 export { OAuth2PasswordBearer, OAuth2PasswordRequestForm, OAuth2PasswordRequestFormStrict } from './security-oauth2.js'

@@ -46,6 +46,12 @@ export interface CompiledRoute {
   /** Every argument of the route and of its dependencies, once each (overrides not applied, as FastAPI documents). */
   args: ArgSpec[]
   decl: RouteDecl
+  /** The methods, upper case. */
+  methods: string[]
+  /** The full path in OpenAPI's form (`/items/{item_id}`), prefix included. */
+  path: string
+  /** The handler's name: the operation's default summary and operationId, as FastAPI's. */
+  handlerName: string
   /** Security schemes the route's dependencies declare, with their scopes. */
   security: SecurityRequirement[]
   /** Every dependency the route reaches, declared or overriding: which routes an override touches. */
@@ -133,11 +139,21 @@ export function compileRoute (site: RouteSite, decl: RouteDecl, handler: Functio
     routeOptions,
     args: documented.specs,
     decl,
+    methods,
+    path: toOpenapiPath(fullUrl),
+    handlerName: handler.name,
     security: documented.security,
     uses,
     readsForm: running.readsForm,
     prepareOverrides
   }
+}
+
+/** Fastify's `/items/:item_id` (a regex or `::` included) in OpenAPI's form, `/items/{item_id}`. */
+function toOpenapiPath (url: string): string {
+  return url
+    .replace(/(^|[^:]):([A-Za-z_$][\w$]*)(\([^)]*\))?/g, '$1{$2}')
+    .replace(/::/g, ':')
 }
 
 /** FastAPI writes `/items/{item_id}`; Fastify wants `/items/:item_id`. Both are accepted. */

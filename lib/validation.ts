@@ -28,6 +28,8 @@ export interface ArgSpec {
   wholeBody: boolean
   /** The name shown in an error's `loc`, when it differs from `wire` (a header alias as declared). */
   label?: string
+  /** `false`: left out of the OpenAPI document. */
+  includeInSchema?: boolean
 }
 
 /** Validated arguments, or the 422 items. */

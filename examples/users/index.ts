@@ -12,20 +12,20 @@ const CREATED = new Date('2024-01-01T12:00:00Z')
 export const UserIn = z.object({
   name: Field(z.string(), { minLength: 3, pattern: /^[a-z-]+$/, examples: ['my-username'] }),
   password: Field(z.string(), { minLength: 5, examples: ['secret'], secret: true })
-})
+}).meta({ id: 'UserIn' })
 
 export const UserOut = z.object({
   id: z.number().int(),
   name: z.string(),
   creation_date: z.date()
-})
+}).meta({ id: 'UserOut' })
 
 export const ItemOut = z.object({
   item_id: z.number().int(),
   q: z.string().nullish(),
   x_token: z.string(),
   commons: z.object({ skip: z.number().int(), limit: z.number().int() })
-})
+}).meta({ id: 'ItemOut' })
 
 /** Pagination any route can use: its query parameters are declared once, here. */
 export const commonParameters = dependency({

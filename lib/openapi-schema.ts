@@ -1,0 +1,145 @@
+/**
+ * @module openapi-schema — zod schemas as OpenAPI 3.1 schemas, written the way FastAPI's
+ * (pydantic's) look: titles on properties, `date-time` strings for dates, no integer bounds
+ * zod adds by itself, and named models (`.meta({ id: 'UserIn' })`) as `components.schemas`,
+ * split into `-Input` and `-Output` variants only where the two differ.
+ */
+import { z } from 'zod'
+import { defOf } from './zod-internals.js'
+
+/** Which side of the API a schema describes: what a client sends, or what it receives. */
+export type Io = 'input' | 'output'
+
+type Json = Record<string, any>
+
+interface PendingRef {
+  node: Json
+  io: Io
+  id: string
+}
+
+const REF = '#/components/schemas/'
+const DEFS = '#/$defs/'
+
+/**
+ * pydantic's default title: `item_id` → "Item Id", `x-token` → "X-Token"; a camelCase name is
+ * split first (`itemId` → "Item Id"), where Python's `str.title()` would give "Itemid".
+ */
+export function pyTitle (name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .replace(/[A-Za-z]+/g, word => word[0].toUpperCase() + word.slice(1).toLowerCase())
+}
+
+/** Collects the schemas of one document; `components()` names them once all are known. */
+export class SchemaCollector {
+  readonly #defs: Record<Io, Map<string, { schema: Json, key: string }>> = { input: new Map(), output: new Map() }
+  readonly #refs: PendingRef[] = []
+  readonly #separate: boolean
+
+  /** `separate`: FastAPI's `separate_input_output_schemas` (default true). */
+  constructor (separate = true) {
+    this.#separate = separate
+  }
+
+  /** The OpenAPI schema of `schema` for `io`; named models inside become references. */
+  schemaOf (schema: z.ZodType, io: Io): Json {
+    const json = z.toJSONSchema(schema, {
+      io,
+      unrepresentable: unrepresentable as any,
+      override: ({ zodSchema, jsonSchema }) => tidy(zodSchema as unknown as z.ZodType, jsonSchema, io)
+    }) as Json
+    const { $defs, $schema, ...root } = json
+    for (const [id, def] of Object.entries(($defs ?? {}) as Record<string, Json>)) this.#define(io, id, def)
+    return this.#resolveRefs(root, io)
+  }
+
+  /** Registers a schema made here (FastAPI's `Body_<operation>` models) under a fixed name. */
+  define (name: string, schema: Json): Json {
+    this.#defs.input.set(name, { schema, key: JSON.stringify(schema) })
+    const node = { $ref: '' }
+    this.#refs.push({ node, io: 'input', id: name })
+    return node
+  }
+
+  /** Every named schema, with the final names written into every reference. */
+  components (): Record<string, Json> {
+    const names = new Map<string, Record<Io, string>>()
+    const out: Record<string, Json> = {}
+    const ids = new Set([...this.#defs.input.keys(), ...this.#defs.output.keys()])
+    for (const id of [...ids].sort()) {
+      const input = this.#defs.input.get(id)
+      const output = this.#defs.output.get(id)
+      if (input !== undefined && output !== undefined && input.key !== output.key && this.#separate) {
+        names.set(id, { input: `${id}-Input`, output: `${id}-Output` })
+        out[`${id}-Input`] = withTitle(input.schema, id)
+        out[`${id}-Output`] = withTitle(output.schema, id)
+      } else {
+        names.set(id, { input: id, output: id })
+        out[id] = withTitle((input ?? output as { schema: Json }).schema, id)
+      }
+    }
+    for (const { node, io, id } of this.#refs) {
+      const name = names.get(id)
+      node.$ref = `${REF}${name === undefined ? id : name[io]}`
+    }
+    return out
+  }
+
+  #define (io: Io, id: string, def: Json): void {
+    const schema = this.#resolveRefs(def, io)
+    const key = JSON.stringify(def)
+    // The same name for two different models: the first one keeps it (FastAPI would qualify
+    // the names by module; JS schemas have none).
+    if (!this.#defs[io].has(id)) this.#defs[io].set(id, { schema, key })
+  }
+
+  /** Turns `#/$defs/X` references into pending component references (named at the end). */
+  #resolveRefs (node: any, io: Io): any {
+    if (Array.isArray(node)) return node.map(item => this.#resolveRefs(item, io))
+    if (node === null || typeof node !== 'object') return node
+    if (typeof node.$ref === 'string' && node.$ref.startsWith(DEFS)) {
+      const ref: Json = { ...node, $ref: '' }
+      this.#refs.push({ node: ref, io, id: node.$ref.slice(DEFS.length) })
+      return ref
+    }
+    const copy: Json = {}
+    for (const [key, value] of Object.entries(node)) copy[key] = this.#resolveRefs(value, io)
+    return copy
+  }
+}
+
+function withTitle (schema: Json, id: string): Json {
+  return schema.title === undefined ? { title: id, ...schema } : schema
+}
+
+/** JSON has no dates or bigints: they travel as strings and integers, as pydantic documents them. */
+function unrepresentable ({ zodSchema }: { zodSchema: z.ZodType }): Json | 'any' {
+  const type = defOf(zodSchema).type
+  if (type === 'date') return { type: 'string', format: 'date-time' }
+  if (type === 'bigint') return { type: 'integer', format: 'int64' }
+  return 'any'
+}
+
+function tidy (zodSchema: z.ZodType, json: Json, io: Io): void {
+  const def = defOf(zodSchema)
+  // zod bounds every int by the safe-integer range; pydantic's `int` has no bounds.
+  if (json.type === 'integer') {
+    if (json.minimum === Number.MIN_SAFE_INTEGER) delete json.minimum
+    if (json.maximum === Number.MAX_SAFE_INTEGER) delete json.maximum
+  }
+  if (def.type === 'object') {
+    // A strip-mode object drops unknown keys on output; pydantic does not document that.
+    if (io === 'output' && json.additionalProperties === false && defOf(def.catchall ?? z.unknown()).type !== 'never') {
+      delete json.additionalProperties
+    }
+    if (json.properties !== undefined) {
+      for (const [key, property] of Object.entries(json.properties as Record<string, Json>)) {
+        if (property !== null && typeof property === 'object' && property.title === undefined && property.$ref === undefined) {
+          json.properties[key] = { title: pyTitle(key), ...property }
+        }
+      }
+    }
+  }
+}
