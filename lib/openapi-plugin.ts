@@ -5,11 +5,13 @@
  * the first request and then cached by @fastify/swagger.
  */
 import swagger from '@fastify/swagger'
+import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { ApiState } from './api.js'
 import { mergeDocument } from './openapi.js'
 import type { ResolvedOpenapiOptions } from './openapi-options.js'
 import { kApiRoute } from './symbols.js'
+import { installDocs } from './docs.js'
 
 /** Registers the document on `app` (the root instance of the plugin). */
 export function installOpenapi (app: FastifyInstance, state: ApiState, options: ResolvedOpenapiOptions): void {
@@ -30,4 +32,17 @@ export function installOpenapi (app: FastifyInstance, state: ApiState, options: 
   app.get(openapiUrl, { schema: { hide: true } as Record<string, unknown> }, async function openapi () {
     return app.swagger()
   })
+  if (options.docsUrl === null && options.redocUrl === null) return
+  // A plugin of its own so that @fastify/swagger (registered above) is loaded before the pages.
+  app.register(fp(async function fastapiDocs (instance) {
+    await installDocs(instance, {
+      openapiUrl,
+      docsUrl: options.docsUrl,
+      redocUrl: options.redocUrl,
+      title: options.document.title,
+      oauth2RedirectUrl: options.oauth2RedirectUrl,
+      swaggerUiParameters: options.swaggerUiParameters,
+      swaggerUiInitOAuth: options.swaggerUiInitOAuth
+    })
+  }, { name: 'fastify-fastapi-docs' }))
 }
