@@ -11,6 +11,8 @@ export interface LoadJob {
   url: string
   method: 'GET' | 'POST'
   body?: string
+  /** Extra request headers (content-type is added for a body). */
+  headers?: Record<string, string>
   connections: number
   /** Seconds. */
   duration: number
@@ -47,7 +49,7 @@ async function run (job: LoadJob): Promise<LoadResult> {
     url: job.url,
     method: job.method,
     body: job.body,
-    headers: job.body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...job.headers, ...(job.body === undefined ? {} : { 'content-type': 'application/json' }) },
     connections: job.connections,
     pipelining: 1,
     duration: job.duration
