@@ -83,9 +83,17 @@ export function runProgram (program: Program, frame: Frame, from: number): Recor
         if (occ.cacheSlot >= 0 && frame.cache[occ.cacheSlot] === UNSET) frame.cache[occ.cacheSlot] = FAILED
         continue
       }
+      const next = i + 1
+      if ((occ.dep as Dependency).kind === 'asyncGenerator') {
+        // One promise for the first yield, not two: opened and stored in the same continuation.
+        const gen = call(occ, frame) as AsyncGenerator<unknown, unknown, unknown>
+        return gen.next().then(first => {
+          store(frame, occ, opened(frame, occ.dep as Dependency, gen, first))
+          return runProgram(program, frame, next)
+        })
+      }
       const value = invoke(occ, frame)
       if (isThenable(value)) {
-        const next = i + 1
         return Promise.resolve(value).then(resolved => {
           store(frame, occ, resolved)
           return runProgram(program, frame, next)
@@ -108,16 +116,22 @@ function store (frame: Frame, occ: Occurrence, value: unknown): void {
   if (occ.cacheSlot >= 0 && frame.cache[occ.cacheSlot] === UNSET) frame.cache[occ.cacheSlot] = value
 }
 
-function invoke (occ: Occurrence, frame: Frame): unknown {
-  const dep = occ.dep as Dependency
+/** Calls the dependency's function with its arguments. */
+function call (occ: Occurrence, frame: Frame): unknown {
   const args = slotOf(frame, occ.slot)
   for (const name of occ.scopesArgs) args[name] = securityScopesValue([...occ.scopes])
-  const out = dep.fn.call(frame.instance, args, frame.request, frame.reply)
+  return (occ.dep as Dependency).fn.call(frame.instance, args, frame.request, frame.reply)
+}
+
+/** Calls a dependency that is not an async generator; a generator is opened at its first yield. */
+function invoke (occ: Occurrence, frame: Frame): unknown {
+  const dep = occ.dep as Dependency
+  const out = call(occ, frame)
   if (dep.kind === 'generator') {
     const gen = out as Generator<unknown, unknown, unknown>
     return opened(frame, dep, gen, gen.next())
   }
-  if (dep.kind === 'asyncGenerator' || (dep.kind === 'sync' && isGenerator(out))) {
+  if (dep.kind === 'sync' && isGenerator(out)) {
     // A plain function may return a generator (a wrapper, a factory): its type says it provides
     // what the generator yields, so it runs as one.
     const gen = out as AnyGenerator
@@ -191,12 +205,14 @@ export function failWithExits (frame: Frame, error: unknown): Promise<never> {
 /** The success path: closes the open generators once the response is sent or the client is gone. */
 export function closeAfterResponse (frame: Frame): void {
   const raw = frame.reply.raw
-  const close = (): void => {
-    closeExits(frame, false, undefined).then(({ failed, error }) => {
-      if (failed) frame.request.log.error({ err: error }, 'A dependency teardown (code after yield) failed')
-    }, /* c8 ignore next */ () => {})
-  }
   // A client that went away before the handler finished: Node has already emitted 'close'.
-  if (raw.destroyed || (raw as { closed?: boolean }).closed === true) close()
-  else raw.once('close', close)
+  if (raw.destroyed || (raw as { closed?: boolean }).closed === true) closeAndLog(frame)
+  // An unnamed arrow: a named per-request closure costs a defineProperty under tsx/esbuild.
+  else raw.once('close', () => closeAndLog(frame))
+}
+
+function closeAndLog (frame: Frame): void {
+  closeExits(frame, false, undefined).then(({ failed, error }) => {
+    if (failed) frame.request.log.error({ err: error }, 'A dependency teardown (code after yield) failed')
+  }, /* c8 ignore next */ () => {})
 }
