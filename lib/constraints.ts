@@ -75,7 +75,18 @@ export function applyFieldOptions (
     meta.writeOnly = true
     if (defOf(unwrap(schema)).type === 'string') meta.format = 'password'
   }
-  return Object.keys(meta).length > 0 ? result.meta({ ...z.globalRegistry.get(result), ...meta }) : result
+  return Object.keys(meta).length > 0 ? result.meta({ ...ownMeta(result), ...meta }) : result
+}
+
+/**
+ * A schema's metadata without its `id`: a schema derived from a named model (one with an
+ * example, say) is another schema, and documents as a reference to the model plus its own keys.
+ */
+function ownMeta (schema: z.ZodType): Record<string, unknown> | undefined {
+  const meta = z.globalRegistry.get(schema)
+  if (meta === undefined || !('id' in meta)) return meta
+  const { id, ...rest } = meta
+  return rest
 }
 
 function constraintChecks (inner: z.ZodType, options: FieldOptions<any>, fail: (message: string) => never): any[] {
@@ -123,6 +134,6 @@ function rewrap (original: z.ZodType, inner: z.ZodType): z.ZodType {
       case 'nonoptional': result = result.nonoptional(); break
     }
   }
-  const meta = z.globalRegistry.get(original)
+  const meta = ownMeta(original)
   return meta === undefined ? result : result.meta(meta)
 }

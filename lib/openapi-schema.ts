@@ -51,8 +51,8 @@ export class SchemaCollector {
       override: ({ zodSchema, jsonSchema }) => tidy(zodSchema as unknown as z.ZodType, jsonSchema, io)
     }) as Json
     const { $defs, $schema, ...root } = json
-    for (const [id, def] of Object.entries(($defs ?? {}) as Record<string, Json>)) this.#define(io, id, def)
-    return this.#resolveRefs(root, io)
+    for (const [id, def] of Object.entries(($defs ?? {}) as Record<string, Json>)) this.#define(io, id, addTitles(def))
+    return this.#resolveRefs(addTitles(root), io)
   }
 
   /** Registers a schema made here (FastAPI's `Body_<operation>` models) under a fixed name. */
@@ -68,10 +68,11 @@ export class SchemaCollector {
     const names = new Map<string, Record<Io, string>>()
     const out: Record<string, Json> = {}
     const ids = new Set([...this.#defs.input.keys(), ...this.#defs.output.keys()])
+    const split = this.#splitIds()
     for (const id of [...ids].sort()) {
       const input = this.#defs.input.get(id)
       const output = this.#defs.output.get(id)
-      if (input !== undefined && output !== undefined && input.key !== output.key && this.#separate) {
+      if (input !== undefined && output !== undefined && split.has(id)) {
         names.set(id, { input: `${id}-Input`, output: `${id}-Output` })
         out[`${id}-Input`] = withTitle(input.schema, id)
         out[`${id}-Output`] = withTitle(output.schema, id)
@@ -85,6 +86,31 @@ export class SchemaCollector {
       node.$ref = `${REF}${name === undefined ? id : name[io]}`
     }
     return out
+  }
+
+  /**
+   * The models documented twice: those whose two sides differ, and, as pydantic does, those
+   * that contain one of them (their two sides then point at different variants).
+   */
+  #splitIds (): Set<string> {
+    const split = new Set<string>()
+    if (!this.#separate) return split
+    const both = [...this.#defs.input.keys()].filter(id => this.#defs.output.has(id))
+    for (const id of both) {
+      if ((this.#defs.input.get(id) as { key: string }).key !== (this.#defs.output.get(id) as { key: string }).key) split.add(id)
+    }
+    for (let grown = true; grown;) {
+      grown = false
+      for (const id of both) {
+        if (split.has(id)) continue
+        const key = (this.#defs.input.get(id) as { key: string }).key
+        if ([...key.matchAll(/"#\/\$defs\/([^"]+)"/g)].some(match => split.has(match[1]))) {
+          split.add(id)
+          grown = true
+        }
+      }
+    }
+    return split
   }
 
   #define (io: Io, id: string, def: Json): void {
@@ -108,6 +134,44 @@ export class SchemaCollector {
     for (const [key, value] of Object.entries(node)) copy[key] = this.#resolveRefs(value, io)
     return copy
   }
+}
+
+function hasDefault (schema: z.ZodType | undefined): boolean {
+  const type = schema === undefined ? undefined : defOf(schema).type
+  return type === 'default' || type === 'prefault'
+}
+
+// Keywords about the value as a whole, which stay outside pydantic's `anyOf [X, null]`.
+const OUTER_KEYWORDS = new Set(['title', 'description', 'default', 'examples', 'deprecated'])
+
+/**
+ * pydantic's way of writing a schema: every property of a model titled after its name (a
+ * reference keeps none), and a nullable value as `anyOf [X, {type: null}]` where zod writes
+ * `type: [x, "null"]`.
+ */
+function addTitles (node: any): any {
+  if (Array.isArray(node)) return node.map(addTitles)
+  if (node === null || typeof node !== 'object') return node
+  let copy: Json = {}
+  for (const [key, value] of Object.entries(node)) copy[key] = addTitles(value)
+  if (Array.isArray(copy.type) && copy.type.length === 2 && copy.type.includes('null')) {
+    const inner: Json = { type: copy.type.find((type: string) => type !== 'null') }
+    const outer: Json = {}
+    for (const [key, value] of Object.entries(copy)) {
+      if (key === 'type') continue
+      if (OUTER_KEYWORDS.has(key)) outer[key] = value
+      else inner[key] = value
+    }
+    copy = { anyOf: [inner, { type: 'null' }], ...outer }
+  }
+  if (copy.properties !== null && typeof copy.properties === 'object' && !Array.isArray(copy.properties) && copy.$ref === undefined) {
+    for (const [key, property] of Object.entries(copy.properties as Record<string, Json>)) {
+      if (property !== null && typeof property === 'object' && property.title === undefined && property.$ref === undefined) {
+        copy.properties[key] = { title: pyTitle(key), ...property }
+      }
+    }
+  }
+  return copy
 }
 
 function withTitle (schema: Json, id: string): Json {
@@ -134,12 +198,12 @@ function tidy (zodSchema: z.ZodType, json: Json, io: Io): void {
     if (io === 'output' && json.additionalProperties === false && defOf(def.catchall ?? z.unknown()).type !== 'never') {
       delete json.additionalProperties
     }
-    if (json.properties !== undefined) {
-      for (const [key, property] of Object.entries(json.properties as Record<string, Json>)) {
-        if (property !== null && typeof property === 'object' && property.title === undefined && property.$ref === undefined) {
-          json.properties[key] = { title: pyTitle(key), ...property }
-        }
-      }
+    // pydantic's serialization schema keeps a field with a default optional (FastAPI's default),
+    // so a model differs between input and output only where it really does.
+    if (io === 'output' && Array.isArray(json.required)) {
+      const shape = def.shape as Record<string, z.ZodType>
+      json.required = json.required.filter((key: string) => !hasDefault(shape[key]))
+      if (json.required.length === 0) delete json.required
     }
   }
 }

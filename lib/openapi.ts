@@ -122,8 +122,16 @@ function operationOf (route: CompiledRoute, method: string, operationId: string,
   operation.operationId = operationId
   if (decl.deprecated === true) operation.deprecated = true
   if (route.security.length > 0) {
-    operation.security = route.security.map(({ scheme, scopes }) => ({ [scheme.name]: scopes }))
-    for (const { scheme } of route.security) securitySchemes[scheme.name] = scheme.scheme
+    // One requirement per scheme with the scopes of every use: OpenAPI reads several entries as
+    // alternatives, and the route needs them all.
+    const scopesByScheme = new Map<string, string[]>()
+    for (const { scheme, scopes } of route.security) {
+      const merged = scopesByScheme.get(scheme.name) ?? []
+      for (const scope of scopes) if (!merged.includes(scope)) merged.push(scope)
+      scopesByScheme.set(scheme.name, merged)
+      securitySchemes[scheme.name] = scheme.scheme
+    }
+    operation.security = [...scopesByScheme].map(([name, scopes]) => ({ [name]: scopes }))
   }
   const documented = route.args.filter(arg => arg.includeInSchema !== false)
   const parameters = PARAMETER_ORDER.flatMap(location => documented.filter(arg => arg.in === location)).map(arg => parameterOf(arg, collector))
@@ -132,7 +140,7 @@ function operationOf (route: CompiledRoute, method: string, operationId: string,
     const body = requestBodyOf(route, documented, operationId, collector)
     if (body !== undefined) operation.requestBody = body
   }
-  operation.responses = responsesOf(route, collector)
+  operation.responses = responsesOf(route, operationId, collector)
   // FastAPI adds the 422 to every route that reads parameters or a body.
   const reads = route.args.length > 0
   if (reads && !['422', '4XX', 'default'].some(code => code in operation.responses)) {
@@ -186,23 +194,39 @@ function requestBodyOf (route: CompiledRoute, documented: ArgSpec[], operationId
   return body
 }
 
-function responsesOf (route: CompiledRoute, collector: SchemaCollector): Json {
+function responsesOf (route: CompiledRoute, operationId: string, collector: SchemaCollector): Json {
   const { decl } = route
   const statusCode = decl.statusCode ?? 200
   const success: Json = { description: decl.responseDescription ?? 'Successful Response' }
   if (bodyAllowed(statusCode)) {
-    success.content = { 'application/json': { schema: decl.responseModel === undefined ? {} : collector.schemaOf(decl.responseModel, 'output') } }
+    let schema: Json = {}
+    if (decl.responseModel !== undefined) {
+      schema = collector.schemaOf(decl.responseModel, 'output')
+      // pydantic titles the response field "Response <operation id>", as FastAPI names it.
+      if (schema.$ref === undefined && schema.title === undefined) schema = { ...schema, title: pyTitle(`Response_${operationId}`) }
+    }
+    success.content = { 'application/json': { schema } }
   }
   const responses: Json = { [String(statusCode)]: success }
   for (const [code, extra] of Object.entries(decl.responses ?? {})) {
     const key = code.toUpperCase() === 'DEFAULT' ? 'default' : code.toUpperCase()
     const response: Json = responses[key] ?? {}
     if (extra?.model !== undefined) response.content = { 'application/json': { schema: collector.schemaOf(extra.model, 'output') } }
-    const phrase = /^\d+$/.test(key) ? reasonPhrase(Number(key)) : undefined
-    response.description = extra?.description ?? response.description ?? (phrase !== undefined && phrase !== 'unknown' ? phrase : 'Additional Response')
+    response.description = extra?.description ?? response.description ?? statusText(key)
     responses[key] = response
   }
   return responses
+}
+
+// FastAPI's `status_code_ranges`, and its description of a `default` response.
+const RANGES: Record<string, string> = {
+  '1XX': 'Information', '2XX': 'Success', '3XX': 'Redirection', '4XX': 'Client Error', '5XX': 'Server Error', default: 'Default Response'
+}
+
+function statusText (key: string): string {
+  if (key in RANGES) return RANGES[key]
+  const phrase = /^\d+$/.test(key) ? reasonPhrase(Number(key)) : 'unknown'
+  return phrase === 'unknown' ? 'Additional Response' : phrase
 }
 
 /** FastAPI's `is_body_allowed_for_status_code`. */

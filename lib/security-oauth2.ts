@@ -48,12 +48,13 @@ function formArgs (strict: boolean) {
   return {
     grantType: strict
       ? Form(z.string(), { alias: 'grant_type', pattern: '^password$' })
-      : Form(z.string().optional(), { alias: 'grant_type', pattern: '^password$' }),
+      // nullish, not optional: FastAPI documents these `str | None` fields as anyOf [string, null].
+      : Form(z.string().nullish(), { alias: 'grant_type', pattern: '^password$' }),
     username: Form(z.string()),
     password: Form(z.string(), { secret: true }),
     scope: Form(z.string(), { default: '' }),
-    clientId: Form(z.string().optional(), { alias: 'client_id' }),
-    clientSecret: Form(z.string().optional(), { alias: 'client_secret', secret: true })
+    clientId: Form(z.string().nullish(), { alias: 'client_id' }),
+    clientSecret: Form(z.string().nullish(), { alias: 'client_secret', secret: true })
   }
 }
 
