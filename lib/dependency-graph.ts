@@ -17,6 +17,7 @@ import {
   type Dependency, type DependsMarker, type SecuritySchemeInfo
 } from './dependencies.js'
 import { acceptsUndefined } from './zod-internals.js'
+import { isBackgroundTasksMarker } from './background.js'
 
 /** Skip the subtree when this dependency already ran (or failed) in this request. */
 export const OP_ENTER = 0
@@ -40,6 +41,8 @@ export interface Occurrence {
   scopes: string[]
   /** Argument names that receive the scopes. */
   scopesArgs: string[]
+  /** Argument names that receive the request's background task queue. */
+  tasksArgs: string[]
   /** First step of this node's subtree: a failure from here on means it must not run. */
   firstStep: number
   reader: ArgsReader | null
@@ -99,6 +102,7 @@ interface Node {
   scopes: string[]
   params: Array<[string, Param]>
   scopesArgs: string[]
+  tasksArgs: string[]
   children: Node[]
   key: string
 }
@@ -117,7 +121,7 @@ export function compileGraph (input: GraphInput): CompiledGraph {
     }
     const scopes = [...parentScopes]
     for (const scope of marker?.scopes ?? []) if (!scopes.includes(scope)) scopes.push(scope)
-    const node: Node = { dep, marker, name, scopes, params: [], scopesArgs: [], children: [], key: '' }
+    const node: Node = { dep, marker, name, scopes, params: [], scopesArgs: [], tasksArgs: [], children: [], key: '' }
     const visit = (value: unknown, argName: string | null, label: string): void => {
       const child = checkMarker(route, label, value)
       const used = input.overrides.get(child.dependency) ?? child.dependency
@@ -135,6 +139,7 @@ export function compileGraph (input: GraphInput): CompiledGraph {
       if (isParam(value)) node.params.push([argName, value])
       else if (isDependsMarker(value)) visit(value, argName, label)
       else if (isSecurityScopesMarker(value)) node.scopesArgs.push(argName)
+      else if (isBackgroundTasksMarker(value)) node.tasksArgs.push(argName)
       else throw new errors.FFA_ERR_PARAM_NOT_A_MARKER(route, label, argName)
     }
     if (dep !== null) {
@@ -161,7 +166,8 @@ export function compileGraph (input: GraphInput): CompiledGraph {
     if (same === undefined) security.push({ scheme, scopes })
   })
   const rootSpecs = resolved.get(null) ?? []
-  const program = root.children.length === 0 && root.scopesArgs.length === 0 ? null : layOut(root, resolved)
+  const plain = root.children.length === 0 && root.scopesArgs.length === 0 && root.tasksArgs.length === 0
+  const program = plain ? null : layOut(root, resolved)
   return { specs, rootSpecs, program, security, uses, readsForm: specs.some(s => s.in === 'form') }
 }
 
@@ -295,6 +301,7 @@ function layOut (root: Node, resolved: Map<Dependency | null, ArgSpec[]>): Progr
       cacheSlot: node.dep === null ? -1 : cacheSlots.get(node.key) ?? -1,
       scopes: node.scopes,
       scopesArgs: node.scopesArgs,
+      tasksArgs: node.tasksArgs,
       firstStep: steps.length,
       reader: readerOf(node.dep)
     }

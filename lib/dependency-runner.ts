@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorItem } from './exceptions.js'
 import { OP_CALL, OP_ENTER, OP_VALIDATE, type Occurrence, type Program } from './dependency-graph.js'
 import { securityScopesValue, type Dependency } from './dependencies.js'
+import { TaskQueue } from './background.js'
 
 const UNSET = Symbol('unset')
 const FAILED = Symbol('failed')
@@ -36,6 +37,8 @@ export interface Frame {
   /** Index of the latest step that found invalid input (-1: none). */
   lastFailed: number
   exits: Exit[] | null
+  /** The request's background tasks, made when an argument first asks for them. */
+  tasks: TaskQueue | null
 }
 
 /** A fresh frame for one request. */
@@ -48,7 +51,8 @@ export function newFrame (program: Program, instance: FastifyInstance, request: 
     cache: program.cacheCount === 0 ? NO_CACHE : new Array(program.cacheCount).fill(UNSET),
     errors: null,
     lastFailed: -1,
-    exits: null
+    exits: null,
+    tasks: null
   }
 }
 
@@ -104,6 +108,7 @@ export function runProgram (program: Program, frame: Frame, from: number): Recor
   }
   const args = slotOf(frame, 0)
   for (const name of program.root.scopesArgs) args[name] = securityScopesValue([])
+  for (const name of program.root.tasksArgs) args[name] = (frame.tasks ??= new TaskQueue())
   return args
 }
 
@@ -120,6 +125,7 @@ function store (frame: Frame, occ: Occurrence, value: unknown): void {
 function call (occ: Occurrence, frame: Frame): unknown {
   const args = slotOf(frame, occ.slot)
   for (const name of occ.scopesArgs) args[name] = securityScopesValue([...occ.scopes])
+  for (const name of occ.tasksArgs) args[name] = (frame.tasks ??= new TaskQueue())
   return (occ.dep as Dependency).fn.call(frame.instance, args, frame.request, frame.reply)
 }
 
@@ -202,7 +208,11 @@ export function failWithExits (frame: Frame, error: unknown): Promise<never> {
   })
 }
 
-/** The success path: closes the open generators once the response is sent or the client is gone. */
+/**
+ * The success path, once the response is sent or the client is gone: the background tasks in
+ * order, then the open generators' teardown (as Starlette runs a response's background before
+ * FastAPI closes the request's dependencies).
+ */
 export function closeAfterResponse (frame: Frame): void {
   const raw = frame.reply.raw
   // A client that went away before the handler finished: Node has already emitted 'close'.
@@ -212,7 +222,9 @@ export function closeAfterResponse (frame: Frame): void {
 }
 
 function closeAndLog (frame: Frame): void {
-  closeExits(frame, false, undefined).then(({ failed, error }) => {
+  const tasks = frame.tasks
+  const ran = tasks === null || tasks.tasks.length === 0 ? Promise.resolve() : tasks.run(frame.request)
+  ran.then(() => closeExits(frame, false, undefined)).then(({ failed, error }) => {
     if (failed) frame.request.log.error({ err: error }, 'A dependency teardown (code after yield) failed')
   }, /* c8 ignore next */ () => {})
 }

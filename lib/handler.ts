@@ -71,7 +71,7 @@ export function buildDependentHandler (current: () => DependentPlan, userHandler
       // the open generators see it.
       return fail(frame, error)
     }
-    if (frame.exits !== null) closeAfterResponse(frame)
+    if (frame.exits !== null || (frame.tasks !== null && frame.tasks.tasks.length > 0)) closeAfterResponse(frame)
     return body
   }
 

@@ -88,6 +88,8 @@ export type {
   SecurityOptions, SecurityScopesMarker, SecuritySchemeInfo, ValueOf
 } from './dependencies.js'
 export { DependencyOverrides } from './overrides.js'
+export { BackgroundTasks } from './background.js'
+export type { BackgroundTasksMarker } from './background.js'
 export type { Provides } from './overrides.js'
 export type { Param, ParamOptions, HeaderOptions, BodyOptions } from './params.js'
 export { Field } from './field.js'

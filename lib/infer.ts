@@ -5,10 +5,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptio
 import type { z } from 'zod'
 import type { Param } from './params.js'
 import type { DependsMarker, SecurityScopes, SecurityScopesMarker } from './dependencies.js'
+import type { BackgroundTasks, BackgroundTasksMarker } from './background.js'
 import type { ResponseModelOptions } from './response-model.js'
 
 /** A route's (or a dependency's) `args`: argument name → parameter marker, `Depends()` or `SecurityScopes()`. */
-export type ArgsDecl = Record<string, Param<any, any, any> | DependsMarker<any> | SecurityScopesMarker>
+export type ArgsDecl = Record<string, Param<any, any, any> | DependsMarker<any> | SecurityScopesMarker | BackgroundTasksMarker>
 
 /**
  * The handler's type for one argument: the schema's output (never undefined with a default),
@@ -18,7 +19,8 @@ export type InferArg<TParam> = TParam extends Param<any, infer TSchema, infer TD
   ? TDefault extends true ? Exclude<z.output<TSchema>, undefined> : z.output<TSchema>
   : TParam extends DependsMarker<infer TValue>
     ? TValue
-    : TParam extends SecurityScopesMarker ? SecurityScopes : never
+    : TParam extends SecurityScopesMarker ? SecurityScopes
+      : TParam extends BackgroundTasksMarker ? BackgroundTasks : never
 
 /**
  * The object the handler receives, typed from the declaration. Not readonly although the

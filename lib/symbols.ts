@@ -18,3 +18,5 @@ export const kSecurityScopes = Symbol('fastify-fastapi.securityScopes')
 export const kLevelDependencies = Symbol('fastify-fastapi.levelDependencies')
 /** Route config flag: the route reads urlencoded form fields. */
 export const kFormRoute = Symbol('fastify-fastapi.formRoute')
+/** Marks a `BackgroundTasks()` argument. */
+export const kBackgroundTasks = Symbol('fastify-fastapi.backgroundTasks')
