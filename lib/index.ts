@@ -18,6 +18,7 @@ import { isDependsMarker, type DependsMarker } from './dependencies.js'
 import { kLevelDependencies } from './symbols.js'
 import { OPENAPI_OPTION_KEYS, resolveOpenapiOptions, type OpenapiOptions, type ResolvedOpenapiOptions } from './openapi-options.js'
 import { installOpenapi } from './openapi-plugin.js'
+import { installLifespan, type Lifespan } from './lifespan.js'
 
 /** Options of `app.register(fastapi, options)`. */
 export interface FastifyFastapiOptions extends OpenapiOptions {
@@ -29,6 +30,11 @@ export interface FastifyFastapiOptions extends OpenapiOptions {
   errorFormat?: ErrorFormat
   /** Dependencies run before every `app.api` route (FastAPI's `FastAPI(dependencies=[...])`). */
   dependencies?: ReadonlyArray<DependsMarker<any>>
+  /**
+   * Startup and shutdown in one async generator, as FastAPI's `lifespan`: code before `yield`
+   * runs when the app is ready, after it when the app closes; the yielded object is `request.state`.
+   */
+  lifespan?: Lifespan
 }
 
 declare module 'fastify' {
@@ -40,7 +46,7 @@ declare module 'fastify' {
   }
 }
 
-const OPTION_KEYS = new Set(['errorFormat', 'dependencies', ...OPENAPI_OPTION_KEYS])
+const OPTION_KEYS = new Set(['errorFormat', 'dependencies', 'lifespan', ...OPENAPI_OPTION_KEYS])
 
 const plugin: FastifyPluginCallback<FastifyFastapiOptions> = function fastifyFastapi (app, options, done) {
   for (const key of Object.keys(options)) {
@@ -57,6 +63,7 @@ const plugin: FastifyPluginCallback<FastifyFastapiOptions> = function fastifyFas
   let docs: ResolvedOpenapiOptions
   try {
     docs = resolveOpenapiOptions(options)
+    installLifespan(app, options.lifespan)
   } catch (error) {
     return done(error as Error)
   }
@@ -105,6 +112,7 @@ export type { FastapiRoutes, RouteMethod } from './api.js'
 export type { ArgsDecl, InferArg, InferArgs, RouteDecl, RouteHandler, ExtraResponse } from './infer.js'
 export type { ResponseModelOptions } from './response-model.js'
 export type { OpenapiOptions } from './openapi-options.js'
+export type { Lifespan } from './lifespan.js'
 export type { ExceptionHandler, ErrorFormat } from './exception-handlers.js'
 export * as errorCodes from './errors.js'
 export { OAuth2PasswordBearer, OAuth2PasswordRequestForm, OAuth2PasswordRequestFormStrict } from './security-oauth2.js'

@@ -20,3 +20,5 @@ export const kLevelDependencies = Symbol('fastify-fastapi.levelDependencies')
 export const kFormRoute = Symbol('fastify-fastapi.formRoute')
 /** Marks a `BackgroundTasks()` argument. */
 export const kBackgroundTasks = Symbol('fastify-fastapi.backgroundTasks')
+/** A request's own copy of the lifespan state. */
+export const kRequestState = Symbol('fastify-fastapi.requestState')
