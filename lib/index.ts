@@ -123,3 +123,4 @@ export type {
   SecurityBaseOptions, OAuth2PasswordBearerOptions, HTTPBearerOptions, HTTPBasicOptions, APIKeyOptions, AuthValue,
   HTTPAuthorizationCredentials, HTTPBasicCredentials, OAuth2PasswordRequestFormData, OAuth2PasswordRequestFormStrictData
 } from './security.js'
+export { jsonableEncoder, type JsonableEncoderOptions, type IncEx, type JsonValue } from './encoders.js'
