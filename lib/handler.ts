@@ -9,6 +9,7 @@ import type { RequestValidator } from './validation.js'
 import type { ResponseSerializer } from './response-model.js'
 import type { Program } from './dependency-graph.js'
 import { closeAfterResponse, failWithExits, isThenable, newFrame, runProgram, type Frame } from './dependency-runner.js'
+import { isResponse, sendResponse } from './responses.js'
 
 /** What the closure needs, all computed at registration. */
 export interface HandlerPlan {
@@ -31,6 +32,9 @@ const JSON_TYPE = 'application/json; charset=utf-8'
 function finish (reply: FastifyReply, value: unknown, serialize: ResponseSerializer): unknown {
   // The handler answered by itself (reply.send, a stream, a hijack).
   if (value === reply || reply.sent) return reply
+  // A response class (HTMLResponse, RedirectResponse, …) bypasses the response model, as in
+  // FastAPI, with its own status code (200 unless it says otherwise, 307 for a redirect).
+  if (isResponse(value)) return sendResponse(reply, value)
   const body = serialize(value)
   // FastAPI answers JSON for every return value, a bare string or null included.
   reply.header('content-type', JSON_TYPE)

@@ -124,3 +124,8 @@ export type {
   HTTPAuthorizationCredentials, HTTPBasicCredentials, OAuth2PasswordRequestFormData, OAuth2PasswordRequestFormStrictData
 } from './security.js'
 export { jsonableEncoder, type JsonableEncoderOptions, type IncEx, type JsonValue } from './encoders.js'
+export {
+  Response, HTMLResponse, PlainTextResponse, JSONResponse, RedirectResponse, StreamingResponse, FileResponse,
+  isResponse, formatSetCookie
+} from './responses.js'
+export type { CookieOptions, FileResponseOptions, StreamContent, StreamChunk } from './responses.js'

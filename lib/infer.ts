@@ -6,6 +6,7 @@ import type { z } from 'zod'
 import type { Param } from './params.js'
 import type { DependsMarker, SecurityScopes, SecurityScopesMarker } from './dependencies.js'
 import type { BackgroundTasks, BackgroundTasksMarker } from './background.js'
+import type { Response } from './responses.js'
 import type { ResponseModelOptions } from './response-model.js'
 
 /** A route's (or a dependency's) `args`: argument name → parameter marker, `Depends()` or `SecurityScopes()`. */
@@ -29,9 +30,9 @@ export type InferArg<TParam> = TParam extends Param<any, infer TSchema, infer TD
  */
 export type InferArgs<TArgs extends ArgsDecl> = { -readonly [K in keyof TArgs]: InferArg<TArgs[K]> }
 
-/** What a handler may return: the model's input type when there is a model. */
+/** What a handler may return: the model's input type when there is a model, or a response class. */
 export type HandlerReturn<TModel> = [TModel] extends [z.ZodType]
-  ? z.input<TModel> | FastifyReply | Promise<z.input<TModel> | FastifyReply>
+  ? z.input<TModel> | FastifyReply | Response | Promise<z.input<TModel> | FastifyReply | Response>
   : unknown
 
 /** An extra documented response, FastAPI's `responses={404: {...}}`. */

@@ -5,7 +5,7 @@
 import { expectTypeOf } from 'expect-type'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
-import { Body, Path, type RouteHandler } from '../lib/index.js'
+import { Body, Path, type Response, type RouteHandler } from '../lib/index.js'
 
 declare const app: FastifyInstance
 
@@ -79,9 +79,9 @@ app.api.get('/free', {}, () => { throw new Error('boom') })
 // A throwing handler fits a model as well (never is assignable to anything).
 app.api.get('/never', { responseModel: UserOut }, () => { throw new Error('boom') })
 
-// The handler type the route methods expect, spelled out.
+// The handler type the route methods expect, spelled out: a response class bypasses the model.
 expectTypeOf<ReturnType<RouteHandler<{}, typeof UserOut>>>().toEqualTypeOf<
-  z.input<typeof UserOut> | FastifyReply | Promise<z.input<typeof UserOut> | FastifyReply>
+  z.input<typeof UserOut> | FastifyReply | Response | Promise<z.input<typeof UserOut> | FastifyReply | Response>
 >()
 expectTypeOf<ReturnType<RouteHandler<{}, undefined>>>().toEqualTypeOf<unknown>()
 
