@@ -124,6 +124,7 @@ export type {
   HTTPAuthorizationCredentials, HTTPBasicCredentials, OAuth2PasswordRequestFormData, OAuth2PasswordRequestFormStrictData
 } from './security.js'
 export { jsonableEncoder, type JsonableEncoderOptions, type IncEx, type JsonValue } from './encoders.js'
+export { APIRouter, type APIRouterOptions, type APIRouterIncludeOptions, type APIRouterRegisterOptions } from './router.js'
 export {
   Response, HTMLResponse, PlainTextResponse, JSONResponse, RedirectResponse, StreamingResponse, FileResponse,
   isResponse, formatSetCookie
