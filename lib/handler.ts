@@ -9,13 +9,15 @@ import type { RequestValidator } from './validation.js'
 import type { ResponseSerializer } from './response-model.js'
 import type { Program } from './dependency-graph.js'
 import { closeAfterResponse, failWithExits, isThenable, newFrame, runProgram, type Frame } from './dependency-runner.js'
-import { isResponse, sendResponse } from './responses.js'
+import { isResponse, sendResponse, type Response } from './responses.js'
 
 /** What the closure needs, all computed at registration. */
 export interface HandlerPlan {
   validate: RequestValidator
   statusCode: number
   serialize: ResponseSerializer
+  /** For a route's non-JSON `responseClass`: makes the response from the return value. */
+  wrap: ((value: unknown) => Response) | null
 }
 
 /** The plan of a route with dependencies; replaced when a dependency override changes. */
@@ -23,18 +25,20 @@ export interface DependentPlan {
   program: Program
   statusCode: number
   serialize: ResponseSerializer
+  wrap: ((value: unknown) => Response) | null
 }
 
 type UserHandler = (this: FastifyInstance, args: any, request: FastifyRequest, reply: FastifyReply) => unknown
 
 const JSON_TYPE = 'application/json; charset=utf-8'
 
-function finish (reply: FastifyReply, value: unknown, serialize: ResponseSerializer): unknown {
+function finish (reply: FastifyReply, value: unknown, serialize: ResponseSerializer, wrap: HandlerPlan['wrap']): unknown {
   // The handler answered by itself (reply.send, a stream, a hijack).
   if (value === reply || reply.sent) return reply
   // A response class (HTMLResponse, RedirectResponse, …) bypasses the response model, as in
   // FastAPI, with its own status code (200 unless it says otherwise, 307 for a redirect).
   if (isResponse(value)) return sendResponse(reply, value)
+  if (wrap !== null) return sendResponse(reply, wrap(value))
   const body = serialize(value)
   // FastAPI answers JSON for every return value, a bare string or null included.
   reply.header('content-type', JSON_TYPE)
@@ -43,7 +47,7 @@ function finish (reply: FastifyReply, value: unknown, serialize: ResponseSeriali
 
 /** Builds the Fastify handler for a route without dependencies. */
 export function buildHandler (plan: HandlerPlan, userHandler: UserHandler) {
-  const { validate, statusCode, serialize } = plan
+  const { validate, statusCode, serialize, wrap } = plan
 
   return function fastapiHandler (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): unknown {
     const result = validate(request)
@@ -51,8 +55,8 @@ export function buildHandler (plan: HandlerPlan, userHandler: UserHandler) {
     // Set before the call, so a handler can still choose another code with reply.code().
     reply.code(statusCode)
     const value = userHandler.call(this, result.args, request, reply)
-    if (isThenable(value)) return Promise.resolve(value).then(resolved => finish(reply, resolved, serialize))
-    return finish(reply, value, serialize)
+    if (isThenable(value)) return Promise.resolve(value).then(resolved => finish(reply, resolved, serialize, wrap))
+    return finish(reply, value, serialize, wrap)
   }
 }
 
@@ -69,7 +73,7 @@ export function buildDependentHandler (current: () => DependentPlan, userHandler
   function succeed (plan: DependentPlan, frame: Frame, value: unknown): unknown {
     let body: unknown
     try {
-      body = finish(frame.reply, value, plan.serialize)
+      body = finish(frame.reply, value, plan.serialize, plan.wrap)
     } catch (error) {
       // A return value that breaks the response model is an error of the handler's: as in FastAPI,
       // the open generators see it.

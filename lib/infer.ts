@@ -47,6 +47,9 @@ export type FastifyRouteOptions = Pick<RouteShorthandOptions,
   'preSerialization' | 'onSend' | 'onResponse' | 'onTimeout' | 'onError' | 'onRequestAbort' |
   'constraints' | 'exposeHeadRoute' | 'prefixTrailingSlash'>
 
+/** A response class: `HTMLResponse`, `PlainTextResponse`, … or a subclass of `Response`. */
+export type ResponseClass = (abstract new (...args: any[]) => Response) & { mediaType?: string | undefined, defaultStatusCode?: number }
+
 /** Everything a FastAPI-style route declaration may say. */
 export interface RouteDecl<TArgs extends ArgsDecl = ArgsDecl, TModel extends z.ZodType | undefined = z.ZodType | undefined>
   extends ResponseModelOptions, FastifyRouteOptions {
@@ -54,8 +57,13 @@ export interface RouteDecl<TArgs extends ArgsDecl = ArgsDecl, TModel extends z.Z
   args?: TArgs
   /** Dependencies run before the handler for their effect (checks, logging); their values are not passed. */
   dependencies?: ReadonlyArray<DependsMarker<any>>
-  /** Status code of every successful response (default 200). */
+  /** Status code of every successful response (default 200, or the response class's own). */
   statusCode?: number
+  /**
+   * The response class of the return value (FastAPI's `response_class`): `HTMLResponse` sends a
+   * returned string as HTML, `PlainTextResponse` as text; the OpenAPI document shows its media type.
+   */
+  responseClass?: ResponseClass
   /** Schema the return value is filtered through; undeclared fields are dropped. */
   responseModel?: TModel
   /** Extra documented responses by status code. */

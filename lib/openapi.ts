@@ -12,6 +12,7 @@ import type { ArgSpec } from './validation.js'
 import { pyTitle, SchemaCollector } from './openapi-schema.js'
 import { acceptsUndefined } from './zod-internals.js'
 import { reasonPhrase } from './status.js'
+import { JSONResponse } from './responses.js'
 
 type Json = Record<string, any>
 
@@ -196,16 +197,21 @@ function requestBodyOf (route: CompiledRoute, documented: ArgSpec[], operationId
 
 function responsesOf (route: CompiledRoute, operationId: string, collector: SchemaCollector): Json {
   const { decl } = route
-  const statusCode = decl.statusCode ?? 200
+  const responseClass = decl.responseClass
+  const statusCode = decl.statusCode ?? responseClass?.defaultStatusCode ?? 200
   const success: Json = { description: decl.responseDescription ?? 'Successful Response' }
-  if (bodyAllowed(statusCode)) {
-    let schema: Json = {}
-    if (decl.responseModel !== undefined) {
+  // FastAPI: a JSON class documents the model; another class a string of its media type; a class
+  // without one (a redirect, a stream, a file) no content.
+  const json = responseClass === undefined || responseClass === JSONResponse || responseClass.prototype instanceof JSONResponse
+  const mediaType = responseClass === undefined ? 'application/json' : responseClass.mediaType
+  if (bodyAllowed(statusCode) && mediaType !== undefined) {
+    let schema: Json = json ? {} : { type: 'string' }
+    if (json && decl.responseModel !== undefined) {
       schema = collector.schemaOf(decl.responseModel, 'output')
       // pydantic titles the response field "Response <operation id>", as FastAPI names it.
       if (schema.$ref === undefined && schema.title === undefined) schema = { ...schema, title: pyTitle(`Response_${operationId}`) }
     }
-    success.content = { 'application/json': { schema } }
+    success.content = { [mediaType]: { schema } }
   }
   const responses: Json = { [String(statusCode)]: success }
   for (const [code, extra] of Object.entries(decl.responses ?? {})) {

@@ -11,10 +11,11 @@ import { buildDependentHandler, buildHandler, type DependentPlan } from './handl
 import { compileGraph, type CompiledGraph, type SecurityRequirement } from './dependency-graph.js'
 import type { Dependency } from './dependencies.js'
 import { isZodSchema } from './zod-internals.js'
+import { JSONResponse, Response, FileResponse } from './responses.js'
 import { kApiRoute, kFormRoute } from './symbols.js'
 
 const ROUTE_KEYS = new Set([
-  'args', 'dependencies', 'statusCode', 'responseModel', 'responses', 'summary', 'description', 'responseDescription',
+  'args', 'dependencies', 'statusCode', 'responseClass', 'responseModel', 'responses', 'summary', 'description', 'responseDescription',
   'tags', 'operationId', 'deprecated', 'includeInSchema',
   'responseModelExcludeNone', 'responseModelExcludeUnset', 'responseModelExcludeDefaults',
   'responseModelInclude', 'responseModelExclude',
@@ -23,7 +24,7 @@ const ROUTE_KEYS = new Set([
   'preSerialization', 'onSend', 'onResponse', 'onTimeout', 'onError', 'onRequestAbort',
   'constraints', 'exposeHeadRoute', 'prefixTrailingSlash'
 ])
-const OUR_KEYS = new Set(['args', 'dependencies', 'statusCode', 'responseModel', 'responses', 'summary', 'description',
+const OUR_KEYS = new Set(['args', 'dependencies', 'statusCode', 'responseClass', 'responseModel', 'responses', 'summary', 'description',
   'responseDescription', 'tags', 'operationId', 'deprecated', 'includeInSchema', 'responseModelExcludeNone',
   'responseModelExcludeUnset', 'responseModelExcludeDefaults', 'responseModelInclude', 'responseModelExclude'])
 const NO_OVERRIDES: ReadonlyMap<Dependency, Dependency> = new Map()
@@ -79,7 +80,12 @@ export function compileRoute (site: RouteSite, decl: RouteDecl, handler: Functio
   for (const key of Object.keys(decl)) {
     if (!ROUTE_KEYS.has(key)) throw new errors.FFA_ERR_ROUTE_INVALID_OPTION(route, `unknown option "${key}". Check its spelling against the README's route options.`)
   }
-  const statusCode = decl.statusCode ?? 200
+  const responseClass = decl.responseClass
+  if (responseClass !== undefined && !(typeof responseClass === 'function' && (responseClass === Response || responseClass.prototype instanceof Response))) {
+    throw new errors.FFA_ERR_ROUTE_INVALID_OPTION(route, 'responseClass must be a response class such as HTMLResponse or a subclass of Response.')
+  }
+  // As FastAPI: without a status code the response class's own default (307 for a redirect).
+  const statusCode = decl.statusCode ?? (responseClass as { defaultStatusCode?: number } | undefined)?.defaultStatusCode ?? 200
   if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
     throw new errors.FFA_ERR_ROUTE_INVALID_OPTION(route, `statusCode must be an integer from 100 to 599, got ${String(decl.statusCode)}.`)
   }
@@ -105,14 +111,15 @@ export function compileRoute (site: RouteSite, decl: RouteDecl, handler: Functio
   const documented = graphOf(NO_OVERRIDES)
   const running = site.overrides.size > 0 && [...documented.uses].some(d => site.overrides.has(d)) ? graphOf(site.overrides) : documented
   const serialize: ResponseSerializer = decl.responseModel === undefined ? serializeJson : compileResponseSerializer(decl.responseModel, decl)
+  const wrap = wrapperOf(responseClass, statusCode)
 
   const uses = new Set([...documented.uses, ...running.uses])
   let fastifyHandler: RouteOptions['handler']
   let prepareOverrides: CompiledRoute['prepareOverrides']
   if (documented.program === null) {
-    fastifyHandler = buildHandler({ validate: compileValidator(documented.rootSpecs), statusCode, serialize }, handler as any)
+    fastifyHandler = buildHandler({ validate: compileValidator(documented.rootSpecs), statusCode, serialize, wrap }, handler as any)
   } else {
-    const planOf = (graph: CompiledGraph): DependentPlan => ({ program: graph.program as DependentPlan['program'], statusCode, serialize })
+    const planOf = (graph: CompiledGraph): DependentPlan => ({ program: graph.program as DependentPlan['program'], statusCode, serialize, wrap })
     let plan = planOf(running)
     fastifyHandler = buildDependentHandler(() => plan, handler as any)
     prepareOverrides = overrides => {
@@ -147,6 +154,18 @@ export function compileRoute (site: RouteSite, decl: RouteDecl, handler: Functio
     readsForm: running.readsForm,
     prepareOverrides
   }
+}
+
+/**
+ * A route's `responseClass` other than JSON: the return value becomes the content of that class
+ * (FastAPI passes it through the response model first only for JSON responses).
+ */
+function wrapperOf (responseClass: RouteDecl['responseClass'], statusCode: number): ((value: unknown) => Response) | null {
+  if (responseClass === undefined || responseClass === JSONResponse || responseClass.prototype instanceof JSONResponse) return null
+  if (responseClass === FileResponse || responseClass.prototype instanceof FileResponse) {
+    return value => new (responseClass as typeof FileResponse)(value as string, { statusCode })
+  }
+  return value => new (responseClass as new (content: unknown, status: number) => Response)(value, statusCode)
 }
 
 /** Fastify's `/items/:item_id` (a regex or `::` included) in OpenAPI's form, `/items/{item_id}`. */

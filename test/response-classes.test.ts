@@ -58,3 +58,37 @@ t.test('a streamed body ends before the dependency teardown', async t => {
   await tick()
   t.strictSame(log, ['open', 'chunk a', 'chunk b', 'chunk c', 'close'])
 })
+
+t.test('responseClass: the return value becomes that response, and the document shows its media type', async t => {
+  const app = await build(t)
+  app.api.get('/page', { responseClass: HTMLResponse }, function page () { return '<p>hello</p>' })
+  app.api.get('/plain', { responseClass: PlainTextResponse, statusCode: 202 }, function plain () { return 'accepted' })
+  app.api.get('/moved', { responseClass: RedirectResponse }, function moved () { return '/page' })
+  app.api.get('/json', { responseClass: JSONResponse, responseModel: z.object({ id: z.number() }) }, function json () { return { id: 1, extra: true } })
+
+  const page = await app.inject('/page')
+  t.equal(page.statusCode, 200)
+  t.equal(page.headers['content-type'], 'text/html; charset=utf-8')
+  t.equal(page.body, '<p>hello</p>')
+  const plain = await app.inject('/plain')
+  t.equal(plain.statusCode, 202, 'the route status code is the response\'s')
+  t.equal(plain.body, 'accepted')
+  const moved = await app.inject('/moved')
+  t.equal(moved.statusCode, 307, 'the class\'s own default status')
+  t.equal(moved.headers.location, '/page')
+  const json = await app.inject('/json')
+  t.strictSame(json.json(), { id: 1 }, 'a JSON class keeps the response model')
+
+  const doc = (await app.inject('/openapi.json')).json()
+  t.strictSame(doc.paths['/page'].get.responses, { 200: { description: 'Successful Response', content: { 'text/html': { schema: { type: 'string' } } } } })
+  t.strictSame(doc.paths['/plain'].get.responses, { 202: { description: 'Successful Response', content: { 'text/plain': { schema: { type: 'string' } } } } })
+  t.strictSame(doc.paths['/moved'].get.responses, { 307: { description: 'Successful Response' } })
+  t.strictSame(doc.paths['/json'].get.responses['200'].content, {
+    'application/json': { schema: { title: 'Response Json Json Get', type: 'object', properties: { id: { title: 'Id', type: 'number' } }, required: ['id'] } }
+  })
+})
+
+t.test('responseClass must be a response class', async t => {
+  const app = await build(t)
+  t.throws(() => app.api.get('/', { responseClass: String as any }, () => 'x'), { code: 'FFA_ERR_ROUTE_INVALID_OPTION', message: /responseClass/ })
+})
