@@ -12,6 +12,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import { build as buildUsers } from '../examples/users/index.js'
 import { build as buildDependencies } from '../examples/dependencies/index.js'
 import { build as buildSecurity } from '../examples/security/index.js'
+import { build as buildBiggerApp } from '../examples/bigger-app/index.js'
 
 type Json = Record<string, any>
 
@@ -23,7 +24,8 @@ const jsonSchema = new Ajv2020({ strict: false })
 const EXAMPLES: Array<[string, () => Promise<FastifyInstance>]> = [
   ['users', buildUsers],
   ['dependencies', buildDependencies],
-  ['security', buildSecurity]
+  ['security', buildSecurity],
+  ['bigger-app', buildBiggerApp]
 ]
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'])
