@@ -130,3 +130,5 @@ export {
   isResponse, formatSetCookie
 } from './responses.js'
 export type { CookieOptions, FileResponseOptions, StreamContent, StreamChunk } from './responses.js'
+export { File, type FileOptions, type FileSchema } from './params.js'
+export { UploadFile } from './upload.js'

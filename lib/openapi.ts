@@ -13,6 +13,7 @@ import { pyTitle, SchemaCollector } from './openapi-schema.js'
 import { acceptsUndefined } from './zod-internals.js'
 import { reasonPhrase } from './status.js'
 import { JSONResponse } from './responses.js'
+import { fileInfoOf } from './upload.js'
 
 type Json = Record<string, any>
 
@@ -167,7 +168,8 @@ function requestBodyOf (route: CompiledRoute, documented: ArgSpec[], operationId
   const bodies = documented.filter(arg => arg.in === 'body' || arg.in === 'form')
   if (bodies.length === 0) return undefined
   const form = bodies[0].in === 'form'
-  const mediaType = form ? 'application/x-www-form-urlencoded' : 'application/json'
+  // FastAPI: a form with a file is sent as multipart; fields alone as urlencoded.
+  const mediaType = !form ? 'application/json' : bodies.some(arg => fileInfoOf(arg.schema) !== undefined) ? 'multipart/form-data' : 'application/x-www-form-urlencoded'
   let schema: Json
   let required: boolean
   if (!form && bodies.length === 1 && bodies[0].wholeBody) {
@@ -180,7 +182,7 @@ function requestBodyOf (route: CompiledRoute, documented: ArgSpec[], operationId
     const properties: Json = {}
     const names: string[] = []
     for (const arg of bodies) {
-      const json = collector.schemaOf(arg.schema, 'input')
+      const json = fileInfoOf(arg.schema) !== undefined ? fileSchemaOf(arg.schema) : collector.schemaOf(arg.schema, 'input')
       properties[arg.wire] = json.title === undefined && json.$ref === undefined ? { ...json, title: pyTitle(arg.wire) } : json
       if (!acceptsUndefined(arg.schema)) names.push(arg.wire)
     }
@@ -193,6 +195,17 @@ function requestBodyOf (route: CompiledRoute, documented: ArgSpec[], operationId
   const body: Json = { content: { [mediaType]: { schema } } }
   if (required) body.required = true
   return body
+}
+
+/** A `File()` field as FastAPI documents `UploadFile`: a string of octets (a list of them). */
+function fileSchemaOf (schema: ArgSpec['schema']): Json {
+  const file: Json = { type: 'string', contentMediaType: 'application/octet-stream' }
+  const json: Json = fileInfoOf(schema)?.list === true ? { type: 'array', items: file } : file
+  const meta = schema.meta() ?? {}
+  for (const key of ['title', 'description', 'deprecated'] as const) {
+    if (meta[key] !== undefined) json[key] = meta[key]
+  }
+  return json
 }
 
 function responsesOf (route: CompiledRoute, operationId: string, collector: SchemaCollector): Json {

@@ -5,7 +5,8 @@
  * A marker only records the declaration; the route compiler reads it once at
  * registration and the request path never touches it.
  */
-import type { z } from 'zod'
+import { z } from 'zod'
+import { uploadFileSchema, type UploadFile } from './upload.js'
 import type { ArgLocation } from './validation.js'
 import type { FieldOptions } from './constraints.js'
 import { kParam } from './symbols.js'
@@ -118,15 +119,49 @@ export function Body<TSchema extends z.ZodType, const TOptions extends BodyOptio
 }
 
 /**
- * A field of an `application/x-www-form-urlencoded` body, reported as `["body", name]`.
- * Form values are strings, coerced as query values; an empty field counts as absent.
- * (Multipart forms and files come with the routers/forms issue.)
+ * A field of an `application/x-www-form-urlencoded` or `multipart/form-data` body, reported as
+ * `["body", name]`. Form values are strings, coerced as query values; an empty field counts as absent.
  * @example { username: Form(z.string()) }
+ * @see README "Forms and files"
  */
 export function Form<TSchema extends z.ZodType, const TOptions extends ParamOptions<z.input<TSchema>> = {}> (
   schema: TSchema, options?: TOptions & NoExtraKeys<TOptions, ParamOptions>
 ): Param<'form', TSchema, HasDefault<TOptions>> {
   return marker('form', schema, options) as Param<'form', TSchema, HasDefault<TOptions>>
+}
+
+/** Options of `File()`. */
+export interface FileOptions extends Pick<ParamOptions, 'alias' | 'title' | 'description' | 'deprecated' | 'includeInSchema'> {
+  /** Accept the field repeated: the handler gets `UploadFile[]`. */
+  list?: boolean
+  /** The field may be left out: the handler gets `undefined`. */
+  optional?: boolean
+  /** Largest size of one file in bytes; a bigger file is answered 413 (the body limit applies anyway). */
+  maxSize?: number
+}
+
+/** The schema `File(options)` declares, as the handler sees it. */
+export type FileSchema<TOptions> = TOptions extends { list: true }
+  ? (TOptions extends { optional: true } ? z.ZodOptional<z.ZodArray<z.ZodType<UploadFile>>> : z.ZodArray<z.ZodType<UploadFile>>)
+  : (TOptions extends { optional: true } ? z.ZodOptional<z.ZodType<UploadFile>> : z.ZodType<UploadFile>)
+
+/**
+ * A file of a `multipart/form-data` body, given to the handler as an `UploadFile` (name,
+ * content type, size, content); reported as `["body", name]`. A route that reads one is
+ * documented as `multipart/form-data`.
+ * @example { upload: File(), attachments: File({ list: true, optional: true, maxSize: 1 << 20 }) }
+ * @see README "Forms and files"
+ */
+export function File<const TOptions extends FileOptions = {}> (
+  options?: TOptions & NoExtraKeys<TOptions, FileOptions>
+): Param<'form', FileSchema<TOptions>, false> {
+  const { list = false, optional = false, maxSize, ...rest } = (options ?? {}) as FileOptions
+  if (maxSize !== undefined && !(Number.isInteger(maxSize) && maxSize >= 0)) {
+    throw new TypeError(`File(): maxSize must be a non-negative integer number of bytes, got ${String(maxSize)}.`)
+  }
+  const one = uploadFileSchema({ maxSize, list })
+  const many: z.ZodType = list ? z.array(one) : one
+  return marker('form', optional ? (many as any).optional() : many, rest) as Param<'form', FileSchema<TOptions>, false>
 }
 
 /** True when `value` is a marker made by one of the factories above. */

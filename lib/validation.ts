@@ -3,7 +3,7 @@
  * and validates every argument of a request, and reports the errors of every location
  * together (FastAPI does; Fastify's own validation stops at the first failing part).
  */
-import type { FastifyRequest } from 'fastify'
+import { errorCodes, type FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import type { ErrorItem, Location } from './exceptions.js'
 import { buildCoercer, type Coercer } from './coerce.js'
@@ -12,8 +12,9 @@ import { compileAjvErrorItems, type ErrorItemsBuilder } from './ajv-error-items.
 import { coercionFor, containsSecret } from './zod-internals.js'
 import { parseCookies } from './cookies.js'
 import { compileFastParse, FAST_PARSE_FAIL } from './fast-path.js'
+import { fileInfoOf, UploadFile } from './upload.js'
 
-/** Where an argument is read: a FastAPI location, or `form` (an urlencoded body field, reported as `body`). */
+/** Where an argument is read: a FastAPI location, or `form` (a form field or file, reported as `body`). */
 export type ArgLocation = Location | 'form'
 
 /** One argument, resolved at registration: where to read it and how to check it. */
@@ -162,19 +163,30 @@ function reader (spec: ArgSpec, list: boolean): CompiledArg['read'] {
           ? (body as Record<string, unknown>)[wire]
           : undefined
       }
-    case 'form':
+    case 'form': {
+      const maxSize = fileInfoOf(spec.schema)?.maxSize
       return request => {
         // As Starlette's request.form(): a body of another media type has no form fields.
         if (!isFormBody(request)) return undefined
         const value = (request.body as Record<string, unknown>)[wire]
         // FastAPI reads an empty form field as absent: `missing` when required, else the default.
         if (value === '' || (Array.isArray(value) && (value.length === 0 || (!list && value[value.length - 1] === '')))) return undefined
+        if (maxSize !== undefined) checkSize(value, maxSize)
         return value
       }
+    }
   }
 }
 
-const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i
+/** A file over its `File({ maxSize })` is refused whole, as a body over the limit is: 413. */
+function checkSize (value: unknown, maxSize: number): void {
+  const files = Array.isArray(value) ? value : [value]
+  for (const file of files) {
+    if (file instanceof UploadFile && file.size > maxSize) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE()
+  }
+}
+
+const FORM_TYPE = /^(?:application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i
 
 function isFormBody (request: FastifyRequest): boolean {
   const type = request.headers['content-type']

@@ -1,6 +1,6 @@
 /**
- * Form(): fields of an application/x-www-form-urlencoded body, coerced like query values,
- * reported at ["body", name]; the parser serves only routes that read form fields.
+ * Form(): fields of an application/x-www-form-urlencoded (or multipart/form-data) body, coerced
+ * like query values, reported at ["body", name]; the parser serves only routes that read form fields.
  */
 import t from 'tap'
 import { z } from 'zod'
@@ -53,6 +53,17 @@ t.test('a body of another media type has no form fields', async t => {
     detail: [missing('body', 'username')]
   })
   checkResponse(t, await app.inject({ method: 'POST', url: '/login' }), 422, { detail: [missing('body', 'username')] })
+})
+
+t.test('a multipart body\'s fields are form fields too', async t => {
+  const app = await formApp(t)
+  const boundary = 'b0undary'
+  const part = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`
+  const payload = part('username', 'ann') + part('age', '7') + part('tags', 'a') + part('tags', 'b') + `--${boundary}--\r\n`
+  const res = await app.inject({ method: 'POST', url: '/login', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload })
+  checkResponse(t, res, 200, { username: 'ann', age: 7, scope: '', tags: ['a', 'b'] })
+  const plain = await app.inject({ method: 'POST', url: '/plain', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload })
+  t.equal(plain.statusCode, 415, 'a plain route still refuses it')
 })
 
 t.test('other routes keep answering 415 to a form body', async t => {
