@@ -35,6 +35,12 @@ export interface FastifyFastapiOptions extends OpenapiOptions {
    * runs when the app is ready, after it when the app closes; the yielded object is `request.state`.
    */
   lifespan?: Lifespan
+  /**
+   * FastAPI's `redirect_slashes` (default `true`): a request for `/items/` when only `/items` is
+   * declared (or the other way round) answers 307 to the other spelling, query kept. Only with
+   * `errorFormat: 'fastapi'`; Fastify's `ignoreTrailingSlash` makes both spellings match instead.
+   */
+  redirectSlashes?: boolean
 }
 
 declare module 'fastify' {
@@ -46,7 +52,7 @@ declare module 'fastify' {
   }
 }
 
-const OPTION_KEYS = new Set(['errorFormat', 'dependencies', 'lifespan', ...OPENAPI_OPTION_KEYS])
+const OPTION_KEYS = new Set(['errorFormat', 'dependencies', 'lifespan', 'redirectSlashes', ...OPENAPI_OPTION_KEYS])
 
 const plugin: FastifyPluginCallback<FastifyFastapiOptions> = function fastifyFastapi (app, options, done) {
   for (const key of Object.keys(options)) {
@@ -55,6 +61,9 @@ const plugin: FastifyPluginCallback<FastifyFastapiOptions> = function fastifyFas
   const format = options.errorFormat ?? 'fastapi'
   if (format !== 'fastapi' && format !== 'fastify') {
     return done(new FFA_ERR_OPTIONS_INVALID(`errorFormat must be 'fastapi' or 'fastify', got ${JSON.stringify(format)}.`))
+  }
+  if (options.redirectSlashes !== undefined && typeof options.redirectSlashes !== 'boolean') {
+    return done(new FFA_ERR_OPTIONS_INVALID(`redirectSlashes must be true or false, got ${JSON.stringify(options.redirectSlashes)}.`))
   }
   const dependencies = options.dependencies ?? []
   if (!Array.isArray(dependencies) || !dependencies.every(isDependsMarker)) {
@@ -78,7 +87,7 @@ const plugin: FastifyPluginCallback<FastifyFastapiOptions> = function fastifyFas
   })
   app.decorate('dependencyOverrides', state.overrides)
   installJsonParser(app)
-  if (format === 'fastapi') installNotFound(app)
+  if (format === 'fastapi') installNotFound(app, options.redirectSlashes ?? true)
   installOpenapi(app, state, docs)
   done()
 }

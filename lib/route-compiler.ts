@@ -2,7 +2,7 @@
  * @module route-compiler — turns a FastAPI-style declaration into Fastify route options,
  * once, at registration. Developer mistakes are thrown here as FFA_ERR_* errors.
  */
-import type { HTTPMethods, RouteOptions } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteOptions } from 'fastify'
 import * as errors from './errors.js'
 import type { RouteDecl } from './infer.js'
 import { compileValidator, type ArgSpec } from './validation.js'
@@ -131,6 +131,8 @@ export function compileRoute (site: RouteSite, decl: RouteDecl, handler: Functio
       }
     }
   }
+  const named = [...namedParams(fullUrl)]
+  if (named.length > 0) fastifyHandler = notFoundWhenEmpty(named, fastifyHandler)
   const passThrough: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(decl)) if (!OUR_KEYS.has(key)) passThrough[key] = value
 
@@ -180,10 +182,30 @@ function fromFastapiPath (url: string): string {
   return url.replace(/\{([A-Za-z_$][\w$]*)\}/g, ':$1')
 }
 
+/** The names of a Fastify URL's `:name` parameters (`::` is a literal colon). */
+function namedParams (fullUrl: string): Set<string> {
+  const names = new Set<string>()
+  for (const match of fullUrl.matchAll(/(^|[^:]):([A-Za-z_$][\w$]*)/g)) names.add(match[2])
+  return names
+}
+
+/**
+ * Fastify matches `/items/` to `/items/:id` with an empty `id`; Starlette's `{id}` needs one
+ * character at least, so FastAPI answers 404 there (or redirects to `/items`). Same here.
+ */
+function notFoundWhenEmpty (names: string[], handler: RouteOptions['handler']): RouteOptions['handler'] {
+  return function fastapiRoute (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+    const params = request.params as Record<string, string>
+    for (let i = 0; i < names.length; i++) {
+      if (params[names[i]] === '') return reply.callNotFound()
+    }
+    return handler.call(this, request, reply)
+  }
+}
+
 function checkPathParams (route: string, fullUrl: string, args: ArgSpec[], declared: boolean): void {
-  const inUrl = new Set<string>()
-  // ':name' is a parameter, '::' a literal colon; '*' is Fastify's wildcard.
-  for (const match of fullUrl.matchAll(/(^|[^:]):([A-Za-z_$][\w$]*)/g)) inUrl.add(match[2])
+  const inUrl = namedParams(fullUrl)
+  // '*' is Fastify's wildcard.
   if (fullUrl.includes('*')) inUrl.add('*')
   const read = new Set<string>()
   for (const arg of args) {

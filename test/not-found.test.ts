@@ -67,12 +67,12 @@ t.test('the allowed methods still answer', async t => {
 })
 
 t.test('trailing slash', async t => {
-  t.test('by default /items/3/ is another path: 404 for every method', async t => {
+  t.test('by default /items/3/ is another path: a redirect to /items/3 for every method', async t => {
     const app = await build(t)
     for (const method of ['GET', 'DELETE'] as const) {
       const res = await app.inject({ method, url: '/items/3/' })
-      t.equal(res.statusCode, 404, method)
-      t.same(res.json(), NOT_FOUND)
+      t.equal(res.statusCode, 307, method)
+      t.equal(res.headers.location, 'http://localhost:80/items/3')
     }
   })
 
@@ -134,4 +134,96 @@ t.test("errorFormat 'fastify' keeps Fastify's own 404, byte for byte", async t =
     t.equal(res.body, expected.body)
     t.match(res.json(), { statusCode: 404, error: 'Not Found', message: `Route ${method}:${url} not found` })
   }
+})
+
+t.test('redirectSlashes: the other spelling of a declared path answers 307 to it, as FastAPI', async t => {
+  const app = Fastify()
+  await app.register(fastapi)
+  app.api.get('/items', {}, () => [])
+  app.api.post('/folders/', {}, () => ({}))
+  app.api.get('/items/:id', { args: { id: Path(z.number().int()) } }, ({ id }) => ({ id }))
+  app.get('/plain', async () => 'plain')
+  t.teardown(() => app.close())
+
+  const cases: Array<{ method: HTTPMethods, url: string, location: string }> = [
+    { method: 'GET', url: '/items/', location: 'http://example.com/items' },
+    { method: 'GET', url: '/items///', location: 'http://example.com/items' },
+    { method: 'GET', url: '/items/?skip=1&x=/y', location: 'http://example.com/items?skip=1&x=/y' },
+    { method: 'POST', url: '/folders', location: 'http://example.com/folders/' },
+    { method: 'GET', url: '/items/3/', location: 'http://example.com/items/3' },
+    // Starlette redirects whatever the method at the target: that answer is then a 405.
+    { method: 'DELETE', url: '/items/', location: 'http://example.com/items' },
+    // Plain Fastify routes declared after the plugin are the app's routes too.
+    { method: 'GET', url: '/plain/', location: 'http://example.com/plain' }
+  ]
+  for (const c of cases) {
+    const res = await app.inject({ method: c.method, url: c.url, headers: { host: 'example.com' } })
+    t.equal(res.statusCode, 307, `${c.method} ${c.url}`)
+    t.equal(res.headers.location, c.location)
+    t.equal(res.body, '')
+    t.equal(res.headers['content-type'], undefined)
+  }
+  // The method is kept (307) and the redirect leads to the route.
+  const follow = await app.inject({ method: 'POST', url: new URL((await app.inject({ method: 'POST', url: '/folders' })).headers.location as string).pathname })
+  t.equal(follow.statusCode, 200)
+
+  for (const url of ['/', '/nope/', '/items/3/more/', '/items/x/y']) {
+    const res = await app.inject({ method: 'GET', url })
+    t.equal(res.statusCode, 404, url)
+    t.same(res.json(), NOT_FOUND)
+  }
+  // A known path with another method is still a 405, never a redirect.
+  const res = await app.inject({ method: 'PUT', url: '/items' })
+  t.equal(res.statusCode, 405)
+})
+
+t.test('redirectSlashes: false keeps the 404; a bad value is refused', async t => {
+  const app = Fastify()
+  await app.register(fastapi, { redirectSlashes: false })
+  app.api.get('/items', {}, () => [])
+  t.teardown(() => app.close())
+  const res = await app.inject({ method: 'GET', url: '/items/' })
+  t.equal(res.statusCode, 404)
+  t.same(res.json(), NOT_FOUND)
+
+  const bad = Fastify()
+  t.teardown(() => bad.close())
+  await t.rejects(async () => { await bad.register(fastapi, { redirectSlashes: 'yes' as unknown as boolean }) }, { code: 'FFA_ERR_OPTIONS_INVALID', message: /redirectSlashes must be true or false, got "yes"/ })
+})
+
+t.test('redirectSlashes does nothing under errorFormat fastify or ignoreTrailingSlash', async t => {
+  const fastifyFormat = Fastify()
+  await fastifyFormat.register(fastapi, { errorFormat: 'fastify' })
+  fastifyFormat.api.get('/items', {}, () => [])
+  t.teardown(() => fastifyFormat.close())
+  let res = await fastifyFormat.inject({ method: 'GET', url: '/items/' })
+  t.equal(res.statusCode, 404)
+  t.equal(res.json().message, 'Route GET:/items/ not found')
+
+  const ignoring = Fastify({ routerOptions: { ignoreTrailingSlash: true } })
+  await ignoring.register(fastapi)
+  ignoring.api.get('/items', {}, () => ['x'])
+  t.teardown(() => ignoring.close())
+  res = await ignoring.inject({ method: 'GET', url: '/items/' })
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), ['x'])
+})
+
+t.test('an empty path parameter is no match, as Starlette: 404, or the redirect', async t => {
+  const app = Fastify()
+  await app.register(fastapi)
+  app.api.get('/items', {}, () => [])
+  app.api.get('/items/:id', { args: { id: Path(z.string()) } }, ({ id }) => ({ id }))
+  app.api.get('/users/:name/books', { args: { name: Path(z.string()) } }, ({ name }) => ({ name }))
+  t.teardown(() => app.close())
+  let res = await app.inject({ method: 'GET', url: '/items/', headers: { host: 'h' } })
+  t.equal(res.statusCode, 307)
+  t.equal(res.headers.location, 'http://h/items')
+  res = await app.inject({ method: 'DELETE', url: '/items/', headers: { host: 'h' } })
+  t.equal(res.statusCode, 307)
+  res = await app.inject({ method: 'GET', url: '/users//books' })
+  t.equal(res.statusCode, 404)
+  t.same(res.json(), NOT_FOUND)
+  res = await app.inject({ method: 'GET', url: '/items/a' })
+  t.same(res.json(), { id: 'a' })
 })
