@@ -124,12 +124,14 @@ export type { OpenapiOptions } from './openapi-options.js'
 export type { Lifespan } from './lifespan.js'
 export type { ExceptionHandler, ErrorFormat } from './exception-handlers.js'
 export * as errorCodes from './errors.js'
-export { OAuth2PasswordBearer, OAuth2PasswordRequestForm, OAuth2PasswordRequestFormStrict } from './security-oauth2.js'
+export {
+  OAuth2, OAuth2AuthorizationCodeBearer, OAuth2PasswordBearer, OAuth2PasswordRequestForm, OAuth2PasswordRequestFormStrict, OpenIdConnect
+} from './security-oauth2.js'
 export { HTTPBearer, HTTPBasic, HTTPDigest } from './security-http.js'
 export { APIKeyHeader, APIKeyQuery, APIKeyCookie } from './security-api-key.js'
 export { getAuthorizationSchemeParam } from './security.js'
 export type {
-  SecurityBaseOptions, OAuth2PasswordBearerOptions, HTTPBearerOptions, HTTPBasicOptions, APIKeyOptions, AuthValue,
+  SecurityBaseOptions, OAuth2PasswordBearerOptions, OAuth2AuthorizationCodeBearerOptions, OAuth2Options, OpenIdConnectOptions, HTTPBearerOptions, HTTPBasicOptions, APIKeyOptions, AuthValue,
   HTTPAuthorizationCredentials, HTTPBasicCredentials, OAuth2PasswordRequestFormData, OAuth2PasswordRequestFormStrictData
 } from './security.js'
 export { jsonableEncoder, type JsonableEncoderOptions, type IncEx, type JsonValue } from './encoders.js'

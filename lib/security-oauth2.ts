@@ -1,12 +1,14 @@
 /**
- * @module security-oauth2 — FastAPI's OAuth2 helpers: the password-flow bearer token and the token request form.
+ * @module security-oauth2 — FastAPI's OAuth2 helpers: the bearer token of the password and
+ * authorization-code flows, the token request form, the generic `OAuth2` and `OpenIdConnect`.
  */
 import { z } from 'zod'
 import { makeDependency, type Dependency, type DependencyFunction } from './dependencies.js'
 import { Form } from './params.js'
 import {
   BASE_CHECKS, PY_SPACE, PY_STRIP, authorizationOf, checkOptions, getAuthorizationSchemeParam, notAuthenticated, schemeObject,
-  type AuthValue, type OAuth2PasswordBearerOptions, type OAuth2PasswordRequestFormData, type OAuth2PasswordRequestFormStrictData
+  type AuthValue, type OAuth2AuthorizationCodeBearerOptions, type OAuth2Options, type OAuth2PasswordBearerOptions,
+  type OAuth2PasswordRequestFormData, type OAuth2PasswordRequestFormStrictData, type OpenIdConnectOptions
 } from './security.js'
 
 /**
@@ -29,7 +31,75 @@ export function OAuth2PasswordBearer<const TOptions extends OAuth2PasswordBearer
   const flow = refreshUrl === undefined
     ? { scopes: { ...options.scopes }, tokenUrl }
     : { refreshUrl, scopes: { ...options.scopes }, tokenUrl }
-  const fn: DependencyFunction = function oauth2PasswordBearer (args, request) {
+  return makeDependency({}, bearerToken(autoError, 'oauth2PasswordBearer'), 'OAuth2PasswordBearer', {
+    name: options.schemeName ?? 'OAuth2PasswordBearer',
+    scheme: schemeObject('oauth2', description, { flows: { password: flow } })
+  })
+}
+
+/**
+ * OAuth2 with a bearer token obtained by the authorization-code flow: gives the token of an
+ * `Authorization: Bearer <token>` header. Documents an `oauth2` scheme with an
+ * `authorizationCode` flow, which Swagger UI's Authorize dialog can follow.
+ *
+ * Options: `authorizationUrl`, `tokenUrl` (both required), `refreshUrl`, `scopes`, `schemeName`,
+ * `description`, `autoError`.
+ * @example
+ * const oauth2 = OAuth2AuthorizationCodeBearer({ authorizationUrl: 'https://id.example.com/authorize', tokenUrl: 'https://id.example.com/token' })
+ * app.api.get('/items', { args: { token: Depends(oauth2) } }, ({ token }) => ({ token }))
+ * @see README "Security"
+ */
+export function OAuth2AuthorizationCodeBearer<const TOptions extends OAuth2AuthorizationCodeBearerOptions> (
+  options: TOptions
+): Dependency<AuthValue<string, TOptions>, {}> {
+  checkOptions('OAuth2AuthorizationCodeBearer', options,
+    { ...BASE_CHECKS, authorizationUrl: 'nonEmpty', tokenUrl: 'nonEmpty', refreshUrl: 'string', scopes: 'scopes' }, ['authorizationUrl', 'tokenUrl'])
+  const { authorizationUrl, tokenUrl, refreshUrl } = options
+  // FastAPI's flow model: inherited fields first (refreshUrl, scopes), None left out.
+  const flow = refreshUrl === undefined
+    ? { scopes: { ...options.scopes }, authorizationUrl, tokenUrl }
+    : { refreshUrl, scopes: { ...options.scopes }, authorizationUrl, tokenUrl }
+  return makeDependency({}, bearerToken(options.autoError ?? true, 'oauth2AuthorizationCodeBearer'), 'OAuth2AuthorizationCodeBearer', {
+    name: options.schemeName ?? 'OAuth2AuthorizationCodeBearer',
+    scheme: schemeObject('oauth2', options.description, { flows: { authorizationCode: flow } })
+  })
+}
+
+/**
+ * The base of FastAPI's OAuth2 helpers, for the flows they do not cover (implicit, client
+ * credentials, several at once): documents an `oauth2` scheme with `flows` as given and gives
+ * the whole `Authorization` header, unparsed, as FastAPI's `OAuth2` does.
+ * @example
+ * const oauth2 = OAuth2({ flows: { clientCredentials: { tokenUrl: 'token', scopes: {} } } })
+ * @see README "Security"
+ */
+export function OAuth2<const TOptions extends OAuth2Options> (options: TOptions): Dependency<AuthValue<string, TOptions>, {}> {
+  checkOptions('OAuth2', options, { ...BASE_CHECKS, flows: 'object' }, ['flows'])
+  return makeDependency({}, wholeAuthorization(options.autoError ?? true, 'oauth2'), 'OAuth2', {
+    name: options.schemeName ?? 'OAuth2',
+    scheme: schemeObject('oauth2', options.description, { flows: structuredClone(options.flows) })
+  })
+}
+
+/**
+ * OpenID Connect: documents an `openIdConnect` scheme with its discovery URL and gives the
+ * whole `Authorization` header, unparsed, as FastAPI's `OpenIdConnect` does (checking the token
+ * is the app's job).
+ * @example
+ * const oidc = OpenIdConnect({ openIdConnectUrl: 'https://id.example.com/.well-known/openid-configuration' })
+ * @see README "Security"
+ */
+export function OpenIdConnect<const TOptions extends OpenIdConnectOptions> (options: TOptions): Dependency<AuthValue<string, TOptions>, {}> {
+  checkOptions('OpenIdConnect', options, { ...BASE_CHECKS, openIdConnectUrl: 'nonEmpty' }, ['openIdConnectUrl'])
+  return makeDependency({}, wholeAuthorization(options.autoError ?? true, 'openIdConnect'), 'OpenIdConnect', {
+    name: options.schemeName ?? 'OpenIdConnect',
+    scheme: schemeObject('openIdConnect', options.description, { openIdConnectUrl: options.openIdConnectUrl })
+  })
+}
+
+/** The token of `Authorization: Bearer <token>`, or FastAPI's 401 with a Bearer challenge. */
+function bearerToken (autoError: boolean, name: string): DependencyFunction {
+  const read: DependencyFunction = function (args, request) {
     const authorization = authorizationOf(request)
     const [scheme, param] = getAuthorizationSchemeParam(authorization)
     if (authorization === undefined || authorization === '' || scheme.toLowerCase() !== 'bearer') {
@@ -38,10 +108,22 @@ export function OAuth2PasswordBearer<const TOptions extends OAuth2PasswordBearer
     }
     return param
   }
-  return makeDependency({}, fn, 'OAuth2PasswordBearer', {
-    name: options.schemeName ?? 'OAuth2PasswordBearer',
-    scheme: schemeObject('oauth2', description, { flows: { password: flow } })
-  })
+  Object.defineProperty(read, 'name', { value: name })
+  return read
+}
+
+/** The `Authorization` header as sent, or FastAPI's 401 with a Bearer challenge. */
+function wholeAuthorization (autoError: boolean, name: string): DependencyFunction {
+  const read: DependencyFunction = function (args, request) {
+    const authorization = authorizationOf(request)
+    if (authorization === undefined || authorization === '') {
+      if (autoError) throw notAuthenticated('Bearer')
+      return undefined
+    }
+    return authorization
+  }
+  Object.defineProperty(read, 'name', { value: name })
+  return read
 }
 
 function formArgs (strict: boolean) {

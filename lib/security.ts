@@ -40,6 +40,30 @@ export interface OAuth2PasswordBearerOptions extends SecurityBaseOptions {
   refreshUrl?: string
 }
 
+/** Options of `OAuth2AuthorizationCodeBearer()`. */
+export interface OAuth2AuthorizationCodeBearerOptions extends SecurityBaseOptions {
+  /** The URL the user is sent to, to log in and grant access. */
+  authorizationUrl: string
+  /** The URL the client exchanges the authorization code for a token at. */
+  tokenUrl: string
+  /** The URL to refresh a token at. */
+  refreshUrl?: string
+  /** The scopes the application knows: scope name → description. */
+  scopes?: Record<string, string>
+}
+
+/** Options of `OAuth2()`, the base of the OAuth2 helpers, for flows they do not cover. */
+export interface OAuth2Options extends SecurityBaseOptions {
+  /** OpenAPI's OAuth Flows Object, as documented: `{ implicit, password, clientCredentials, authorizationCode }`. */
+  flows: Record<string, Record<string, unknown>>
+}
+
+/** Options of `OpenIdConnect()`. */
+export interface OpenIdConnectOptions extends SecurityBaseOptions {
+  /** The OpenID Connect discovery URL (`…/.well-known/openid-configuration`). */
+  openIdConnectUrl: string
+}
+
 /** Options of `HTTPBearer()`. */
 export interface HTTPBearerOptions extends SecurityBaseOptions {
   /** A hint of the token's format for the docs, such as `'JWT'`. */
@@ -101,7 +125,7 @@ export interface OAuth2PasswordRequestFormStrictData extends OAuth2PasswordReque
 // ---------------------------------------------------------------------------------------------
 // Option checks (at declaration, so a typo fails when the module loads)
 
-type Check = 'string' | 'nonEmpty' | 'boolean' | 'scopes'
+type Check = 'string' | 'nonEmpty' | 'boolean' | 'scopes' | 'object'
 
 /** @internal Shared by the security helpers. */
 export function checkOptions (helper: string, options: unknown, checks: Record<string, Check>, required: string[]): void {
@@ -127,6 +151,9 @@ export function checkOptions (helper: string, options: unknown, checks: Record<s
     }
     if (check === 'nonEmpty' && value === '') {
       throw new FFA_ERR_DEPENDS_INVALID(where, key, 'must not be empty.')
+    }
+    if (check === 'object' && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      throw new FFA_ERR_DEPENDS_INVALID(where, key, 'must be an object.')
     }
     if (check === 'scopes' && (value === null || typeof value !== 'object' || Array.isArray(value) ||
       Object.values(value).some(v => typeof v !== 'string'))) {

@@ -11,7 +11,8 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import {
-  APIKeyHeader, Body, Cookie, Depends, Field, Form, HTTPBasic, Header, OAuth2PasswordBearer, Path, Query, Security,
+  APIKeyHeader, Body, Cookie, Depends, Field, Form, HTTPBasic, Header, OAuth2AuthorizationCodeBearer, OAuth2PasswordBearer,
+  OpenIdConnect, Path, Query, Security,
   SecurityScopes, dependency, type ArgsDecl, type FastifyFastapiOptions
 } from '../lib/index.js'
 import { build as buildSecurityExample } from '../examples/security/index.js'
@@ -865,6 +866,25 @@ t.test('security', async t => {
     t.strictSame(doc.paths['/b'].get.security, [{ HTTPBasic: [] }, { APIKeyHeader: [] }])
     t.notOk('security' in doc.paths['/c'].get, 'no security where none is used')
     t.notOk('schemas' in doc.components, 'security schemes read no parameters: no validation components')
+  })
+
+  t.test('OAuth2AuthorizationCodeBearer and OpenIdConnect', async t => {
+    // FastAPI (test_security_oauth2_authorization_code_bearer.py, test_security_openid_connect.py):
+    //   OAuth2AuthorizationCodeBearer(authorizationUrl="authorize", tokenUrl="token") →
+    //   {"type": "oauth2", "flows": {"authorizationCode": {"authorizationUrl": "authorize", "tokenUrl": "token", "scopes": {}}}}
+    //   OpenIdConnect(openIdConnectUrl="/openid") → {"type": "openIdConnect", "openIdConnectUrl": "/openid"}
+    const code = OAuth2AuthorizationCodeBearer({ authorizationUrl: 'authorize', tokenUrl: 'token' })
+    const oidc = OpenIdConnect({ openIdConnectUrl: '/openid' })
+    const doc = await documentWith(t, app => {
+      app.api.get('/items/', { args: { token: Depends(code) } }, function read_items () { return 1 })
+      app.api.get('/users/me', { args: { user: Depends(oidc) } }, function read_current_user () { return 1 })
+    })
+    t.strictSame(doc.components.securitySchemes, {
+      OAuth2AuthorizationCodeBearer: { type: 'oauth2', flows: { authorizationCode: { scopes: {}, authorizationUrl: 'authorize', tokenUrl: 'token' } } },
+      OpenIdConnect: { type: 'openIdConnect', openIdConnectUrl: '/openid' }
+    })
+    t.strictSame(doc.paths['/items/'].get.security, [{ OAuth2AuthorizationCodeBearer: [] }])
+    t.strictSame(doc.paths['/users/me'].get.security, [{ OpenIdConnect: [] }])
   })
 
   t.test('Security(dep, { scopes }) accumulates scopes, the outer ones first', async t => {

@@ -9,7 +9,8 @@ import { expectTypeOf } from 'expect-type'
 import type { FastifyInstance } from 'fastify'
 import {
   APIKeyCookie, APIKeyHeader, APIKeyQuery, Depends, HTTPBasic, HTTPBearer, HTTPDigest,
-  OAuth2PasswordBearer, OAuth2PasswordRequestForm, OAuth2PasswordRequestFormStrict, Security, SecurityScopes,
+  OAuth2, OAuth2AuthorizationCodeBearer, OAuth2PasswordBearer, OAuth2PasswordRequestForm, OAuth2PasswordRequestFormStrict,
+  OpenIdConnect, Security, SecurityScopes,
   dependency, getAuthorizationSchemeParam,
   type Dependency, type HTTPAuthorizationCredentials, type HTTPBasicCredentials
 } from '../lib/index.js'
@@ -148,6 +149,83 @@ t.test('OAuth2PasswordBearer', async t => {
       },
       scopes: []
     }])
+  })
+})
+
+// -------------------------------------------------------------------------------------------
+// OAuth2AuthorizationCodeBearer, OAuth2, OpenIdConnect
+// (FastAPI's test_security_oauth2_authorization_code_bearer*.py, test_security_oauth2.py's
+// base class, test_security_openid_connect*.py)
+
+t.test('OAuth2AuthorizationCodeBearer', async t => {
+  runAuthCases(t, () => OAuth2AuthorizationCodeBearer({ authorizationUrl: 'authorize', tokenUrl: 'token' }), 'Bearer', [
+    { name: 'a bearer token', headers: { authorization: 'Bearer testtoken' }, value: 'testtoken' },
+    { name: 'no header', value: undefined },
+    { name: 'another scheme', headers: { authorization: 'Basic notreally' }, value: undefined },
+    { name: 'a token without a scheme', headers: { authorization: 'testtoken' }, value: undefined }
+  ])
+
+  t.test('autoError: false gives undefined; the flow is documented as FastAPI does', async t => {
+    const app = await appWith(t, OAuth2AuthorizationCodeBearer({ authorizationUrl: 'authorize', tokenUrl: 'token', autoError: false }))
+    app.api.get('/full', {
+      args: {
+        token: Depends(OAuth2AuthorizationCodeBearer({
+          authorizationUrl: 'authorize', tokenUrl: 'token', refreshUrl: 'refresh', scopes: { read: 'Read' }, schemeName: 'Code', description: 'Code flow'
+        }))
+      }
+    }, () => 1)
+    checkResponse(t, await app.inject({ url: '/me' }), 200, { value: null })
+    t.strictSame(app.api.routes[0].security[0].scheme, {
+      name: 'OAuth2AuthorizationCodeBearer',
+      scheme: { type: 'oauth2', flows: { authorizationCode: { scopes: {}, authorizationUrl: 'authorize', tokenUrl: 'token' } } }
+    })
+    t.strictSame(app.api.routes[1].security[0].scheme, {
+      name: 'Code',
+      scheme: {
+        type: 'oauth2',
+        description: 'Code flow',
+        flows: { authorizationCode: { refreshUrl: 'refresh', scopes: { read: 'Read' }, authorizationUrl: 'authorize', tokenUrl: 'token' } }
+      }
+    })
+  })
+
+  t.test('a missing or bad option fails at declaration', async t => {
+    t.throws(() => OAuth2AuthorizationCodeBearer({ tokenUrl: 'token' } as any), { code: 'FFA_ERR_DEPENDS_INVALID', message: /argument "authorizationUrl": this option is required/ })
+    t.throws(() => OAuth2AuthorizationCodeBearer({ authorizationUrl: '', tokenUrl: 'token' }), { code: 'FFA_ERR_DEPENDS_INVALID', message: /argument "authorizationUrl": must not be empty/ })
+  })
+})
+
+t.test('OAuth2 (the base class) gives the whole Authorization header', async t => {
+  const flows = { clientCredentials: { tokenUrl: 'token', scopes: { admin: 'Admin' } }, implicit: { authorizationUrl: 'auth', scopes: {} } }
+  runAuthCases(t, () => OAuth2({ flows }), 'Bearer', [
+    { name: 'any scheme, unparsed', headers: { authorization: 'Bearer abc' }, value: 'Bearer abc' },
+    { name: 'even no scheme', headers: { authorization: 'abc' }, value: 'abc' },
+    { name: 'no header', value: undefined },
+    { name: 'an empty header', headers: { authorization: '' }, value: undefined }
+  ])
+  t.test('the flows as given, copied', async t => {
+    const given = structuredClone(flows)
+    const app = await appWith(t, OAuth2({ flows: given, autoError: false }))
+    given.clientCredentials.tokenUrl = 'changed later'
+    t.strictSame(app.api.routes[0].security[0].scheme, { name: 'OAuth2', scheme: { type: 'oauth2', flows } })
+    checkResponse(t, await app.inject({ url: '/me' }), 200, { value: null })
+    t.throws(() => OAuth2({ flows: 'password' } as any), { code: 'FFA_ERR_DEPENDS_INVALID', message: /argument "flows": must be an object/ })
+  })
+})
+
+t.test('OpenIdConnect gives the whole Authorization header', async t => {
+  runAuthCases(t, () => OpenIdConnect({ openIdConnectUrl: '/openid' }), 'Bearer', [
+    { name: 'a bearer token, scheme kept', headers: { authorization: 'Bearer footokenbar' }, value: 'Bearer footokenbar' },
+    { name: 'another scheme', headers: { authorization: 'Other footokenbar' }, value: 'Other footokenbar' },
+    { name: 'no header', value: undefined }
+  ])
+  t.test('autoError: false, and the scheme as FastAPI documents it', async t => {
+    const app = await appWith(t, OpenIdConnect({ openIdConnectUrl: '/openid', autoError: false, description: 'OIDC' }))
+    checkResponse(t, await app.inject({ url: '/me' }), 200, { value: null })
+    t.strictSame(app.api.routes[0].security[0].scheme, {
+      name: 'OpenIdConnect', scheme: { type: 'openIdConnect', description: 'OIDC', openIdConnectUrl: '/openid' }
+    })
+    t.throws(() => OpenIdConnect({} as any), { code: 'FFA_ERR_DEPENDS_INVALID', message: /argument "openIdConnectUrl": this option is required/ })
   })
 })
 
