@@ -9,7 +9,8 @@ import type { RequestValidator } from './validation.js'
 import type { ResponseSerializer } from './response-model.js'
 import type { Program } from './dependency-graph.js'
 import { closeAfterResponse, failWithExits, isThenable, newFrame, runProgram, type Frame } from './dependency-runner.js'
-import { isResponse, sendResponse, type Response } from './responses.js'
+import { isResponse, type Response } from './responses.js'
+import { sendResponse } from './response-send.js'
 
 /** What the closure needs, all computed at registration. */
 export interface HandlerPlan {

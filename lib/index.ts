@@ -138,8 +138,9 @@ export { jsonableEncoder, type JsonableEncoderOptions, type IncEx, type JsonValu
 export { APIRouter, type APIRouterOptions, type APIRouterIncludeOptions, type APIRouterRegisterOptions } from './router.js'
 export {
   Response, HTMLResponse, PlainTextResponse, JSONResponse, RedirectResponse, StreamingResponse, FileResponse,
-  isResponse, formatSetCookie
+  isResponse
 } from './responses.js'
+export { formatSetCookie } from './cookies.js'
 export type { CookieOptions, FileResponseOptions, StreamContent, StreamChunk } from './responses.js'
 export { File, type FileOptions, type FileSchema } from './params.js'
 export { UploadFile } from './upload.js'

@@ -7,8 +7,10 @@ import { Readable } from 'node:stream'
 import Fastify, { type FastifyInstance } from 'fastify'
 import {
   FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse,
-  formatSetCookie, guessMediaType, isResponse, sendResponse
+  guessMediaType, isResponse
 } from '../lib/responses.js'
+import { sendResponse } from '../lib/response-send.js'
+import { formatSetCookie } from '../lib/cookies.js'
 
 /** An app whose GET /x answers with `make()` through sendResponse (the route's own status is 201). */
 async function serve (t: any, make: () => Response, defaultStatus = 201): Promise<FastifyInstance> {
