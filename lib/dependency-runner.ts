@@ -11,7 +11,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorItem } from './exceptions.js'
 import { OP_CALL, OP_ENTER, OP_VALIDATE, type Occurrence, type Program } from './dependency-graph.js'
 import { securityScopesValue, type Dependency } from './dependencies.js'
-import { TaskQueue } from './background.js'
+import { TaskQueue, type PendingEntry, type PendingWork } from './background.js'
+import { kFrame, kPendingWork, kTimedOut } from './symbols.js'
 
 const UNSET = Symbol('unset')
 const FAILED = Symbol('failed')
@@ -39,7 +40,11 @@ export interface Frame {
   exits: Exit[] | null
   /** The request's background tasks, made when an argument first asks for them. */
   tasks: TaskQueue | null
+  /** Its record in the app's after-response work, once that work has started. */
+  work: PendingEntry | null
 }
+
+type Marked = FastifyRequest & { [kTimedOut]?: Error, [kFrame]?: Frame }
 
 /** A fresh frame for one request. */
 export function newFrame (program: Program, instance: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Frame {
@@ -52,7 +57,8 @@ export function newFrame (program: Program, instance: FastifyInstance, request: 
     errors: null,
     lastFailed: -1,
     exits: null,
-    tasks: null
+    tasks: null,
+    work: null
   }
 }
 
@@ -93,14 +99,14 @@ export function runProgram (program: Program, frame: Frame, from: number): Recor
         const gen = call(occ, frame) as AsyncGenerator<unknown, unknown, unknown>
         return gen.next().then(first => {
           store(frame, occ, opened(frame, occ.dep as Dependency, gen, first))
-          return runProgram(program, frame, next)
+          return (frame.request as Marked)[kTimedOut] === undefined ? runProgram(program, frame, next) : stop(frame)
         })
       }
       const value = invoke(occ, frame)
       if (isThenable(value)) {
         return Promise.resolve(value).then(resolved => {
           store(frame, occ, resolved)
-          return runProgram(program, frame, next)
+          return (frame.request as Marked)[kTimedOut] === undefined ? runProgram(program, frame, next) : stop(frame)
         })
       }
       store(frame, occ, value)
@@ -110,6 +116,17 @@ export function runProgram (program: Program, frame: Frame, from: number): Recor
   for (const name of program.root.scopesArgs) args[name] = securityScopesValue([])
   for (const name of program.root.tasksArgs) args[name] = (frame.tasks ??= new TaskQueue())
   return args
+}
+
+/**
+ * A dependency settled after the request's `handlerTimeout` answered it: the rest of the program
+ * and the handler must not run for a response that is gone. Open generators get the timeout error
+ * (they roll back; `failWithExits` keeps it quiet). With none, nothing is left to close or answer:
+ * the request's chain ends here, unsettled, and is collected with the frame.
+ */
+function stop (frame: Frame): Promise<never> {
+  if (frame.exits !== null) throw (frame.request as Marked)[kTimedOut]
+  return new Promise<never>(() => {})
 }
 
 function slotOf (frame: Frame, slot: number): Record<string, unknown> {
@@ -157,7 +174,11 @@ function isGenerator (value: unknown): value is AnyGenerator {
 
 function opened (frame: Frame, dep: Dependency, gen: AnyGenerator, first: IteratorResult<unknown, unknown>): unknown {
   if (first.done === true) throw new Error(`Dependency "${dep.name}" is a generator but returned without yielding a value.`)
-  ;(frame.exits ??= []).push({ gen, name: dep.name })
+  if (frame.exits === null) {
+    frame.exits = []
+    ;(frame.request as Marked)[kFrame] = frame
+  }
+  frame.exits.push({ gen, name: dep.name })
   return first.value
 }
 
@@ -175,8 +196,13 @@ interface Unwound {
 export async function closeExits (frame: Frame, failed: boolean, error: unknown): Promise<Unwound> {
   const exits = frame.exits ?? []
   frame.exits = null
+  const entry = frame.work
   for (let i = exits.length - 1; i >= 0; i--) {
     const { gen, name } = exits[i]
+    if (entry !== null) {
+      entry.stage = 'teardown'
+      entry.name = name
+    }
     try {
       const result = await (failed ? gen.throw(error) : gen.next())
       if (result.done === true) {
@@ -193,6 +219,10 @@ export async function closeExits (frame: Frame, failed: boolean, error: unknown)
       error = thrown
     }
   }
+  if (entry !== null) {
+    frame.work = null
+    pendingWorkOf(frame)?.finish(entry)
+  }
   return { failed, error }
 }
 
@@ -201,6 +231,7 @@ export async function closeExits (frame: Frame, failed: boolean, error: unknown)
  * remains, so the route's error handler answers it.
  */
 export function failWithExits (frame: Frame, error: unknown): Promise<never> {
+  if ((frame.request as Marked)[kTimedOut] !== undefined) return closeExits(frame, true, error).then(() => lateError(frame.request, error))
   return closeExits(frame, true, error).then(({ failed, error: remaining }) => {
     if (failed) throw remaining
     // FastAPI answers 500 here too ("Response not awaited"): there is no response to send.
@@ -222,9 +253,59 @@ export function closeAfterResponse (frame: Frame): void {
 }
 
 function closeAndLog (frame: Frame): void {
-  const tasks = frame.tasks
-  const ran = tasks === null || tasks.tasks.length === 0 ? Promise.resolve() : tasks.run(frame.request)
-  ran.then(() => closeExits(frame, false, undefined)).then(({ failed, error }) => {
-    if (failed) frame.request.log.error({ err: error }, 'A dependency teardown (code after yield) failed')
+  const request = frame.request
+  // After a timeout the client got a 503: as for any error response, no task runs, and the
+  // generators see the error (a transaction rolls back rather than commits work reported failed).
+  const timedOut = (request as Marked)[kTimedOut]
+  const tasks = timedOut === undefined && frame.tasks !== null && frame.tasks.tasks.length > 0 ? frame.tasks : null
+  frame.work ??= pendingWorkOf(frame)?.start(request, tasks === null ? 'teardown' : 'task') ?? null
+  const ran = tasks === null ? Promise.resolve() : tasks.run(request, frame.work)
+  ran.then(() => closeExits(frame, timedOut !== undefined, timedOut)).then(({ failed, error }) => {
+    if (failed && error !== timedOut) request.log.error({ err: error }, 'A dependency teardown (code after yield) failed')
   }, /* c8 ignore next */ () => {})
+}
+
+function pendingWorkOf (frame: Frame): PendingWork | undefined {
+  return (frame.instance as { [kPendingWork]?: PendingWork })[kPendingWork]
+}
+
+/**
+ * Called by the route's error handler when Fastify's `handlerTimeout` fires: the request is
+ * marked, so whatever of it still runs (a dependency, the handler) ends quietly and its
+ * generators roll back. If generators are open while the handler still runs, their teardown
+ * waits for it; the app's shutdown waits too, up to `shutdownTimeout`, then closes them.
+ */
+export function markTimedOut (request: FastifyRequest, error: Error): void {
+  const marked = request as Marked
+  marked[kTimedOut] = error
+  const frame = marked[kFrame]
+  if (frame === undefined || frame.exits === null || frame.work !== null) return
+  frame.work = pendingWorkOf(frame)?.start(request, 'handler', () => {
+    closeExits(frame, true, error).then(({ failed, error: remaining }) => {
+      if (failed && remaining !== error) request.log.error({ err: remaining }, 'A dependency teardown (code after yield) failed')
+    }, /* c8 ignore next */ () => {})
+  }) ?? null
+}
+
+/**
+ * For the handler's own rejection path: throws `error` again, unless the request's
+ * `handlerTimeout` already answered it; then it goes to `lateError` (Fastify would otherwise log
+ * it a second time as "Promise errored, but reply.sent = true was set").
+ */
+export function rethrowUnlessTimedOut (request: FastifyRequest, error: unknown): never {
+  if ((request as Marked)[kTimedOut] === undefined) throw error
+  return lateError(request, error)
+}
+
+/**
+ * What becomes of an error a handler or dependency throws after the request's timeout answered
+ * it: the abort itself (an AbortError from `request.signal`, or the timeout error) is expected
+ * and dropped; anything else is logged, once. Resolves the handler's promise with nothing, so
+ * Fastify neither sends again nor logs it a second time.
+ */
+export function lateError (request: FastifyRequest, error: unknown): never {
+  const timedOut = (request as Marked)[kTimedOut]
+  const isAbort = error === timedOut || (error instanceof Error && (error.name === 'AbortError' || error.cause === timedOut))
+  if (!isAbort) request.log.error({ err: error }, 'The handler failed after its handlerTimeout had answered the request')
+  return undefined as never
 }

@@ -9,6 +9,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { HTTPException, RequestValidationError, ResponseValidationError, type ErrorItem } from './exceptions.js'
 import { locateJsonError } from './json-error.js'
 import { kRawBody } from './symbols.js'
+import { markTimedOut } from './dependency-runner.js'
 
 /** A user's handler for one error class, as FastAPI's `@app.exception_handler(Cls)`. */
 export type ExceptionHandler<TError = any> = (
@@ -27,6 +28,17 @@ export interface ErrorSettings {
 /** Builds the route-level error handler for `app.api` routes. */
 export function buildErrorHandler (settings: ErrorSettings) {
   return function fastapiErrorHandler (error: FastifyError, request: FastifyRequest, reply: FastifyReply): unknown {
+    // Fastify's `handlerTimeout` fired while the handler (or a dependency) still runs: mark the
+    // request before anything else, so what still runs ends quietly whoever answers.
+    const timedOut = error?.code === 'FST_ERR_HANDLER_TIMEOUT'
+    if (timedOut) markTimedOut(request, error)
+    // Fastify clears the content headers it holds, not those a stream already put on the raw
+    // response: a failed StreamingResponse would leave its type, and the JSON error be refused.
+    const raw = reply.raw
+    if (!raw.headersSent && raw.hasHeader('content-type')) {
+      raw.removeHeader('content-type')
+      raw.removeHeader('content-length')
+    }
     const custom = findHandler(settings.handlers, error)
     // Fastify calls a route-level errorHandler without `this`; the route's own instance is request.server.
     if (custom !== undefined) return custom.call(request.server, error, request, reply)
@@ -36,6 +48,11 @@ export function buildErrorHandler (settings: ErrorSettings) {
         : reply.code(422).send({ detail: error.errors() })
     }
     if (error instanceof HTTPException) return sendHTTPException(reply, error)
+    if (timedOut) {
+      // Logged here, once; a late throw from the handler is dropped or logged by the runner.
+      request.log.error({ err: error }, 'Request handler timed out')
+      return reply.code(503).send({ detail: 'Service Unavailable' })
+    }
     // A handler may throw anything (a string, null): only an object can carry our marks.
     if (error === null || typeof error !== 'object') {
       request.log.error({ err: error }, 'Unhandled error in route handler')

@@ -8,7 +8,7 @@ import { RequestValidationError } from './exceptions.js'
 import type { RequestValidator } from './validation.js'
 import type { ResponseSerializer } from './response-model.js'
 import type { Program } from './dependency-graph.js'
-import { closeAfterResponse, failWithExits, isThenable, newFrame, runProgram, type Frame } from './dependency-runner.js'
+import { closeAfterResponse, failWithExits, isThenable, newFrame, rethrowUnlessTimedOut, runProgram, type Frame } from './dependency-runner.js'
 import { isResponse, type Response } from './responses.js'
 import { sendResponse } from './response-send.js'
 
@@ -56,7 +56,8 @@ export function buildHandler (plan: HandlerPlan, userHandler: UserHandler) {
     // Set before the call, so a handler can still choose another code with reply.code().
     reply.code(statusCode)
     const value = userHandler.call(this, result.args, request, reply)
-    if (isThenable(value)) return Promise.resolve(value).then(resolved => finish(reply, resolved, serialize, wrap))
+    // After a handlerTimeout answered, a late rejection is the runner's to drop or log, once.
+    if (isThenable(value)) return Promise.resolve(value).then(resolved => finish(reply, resolved, serialize, wrap), error => rethrowUnlessTimedOut(request, error))
     return finish(reply, value, serialize, wrap)
   }
 }
@@ -67,7 +68,7 @@ export function buildHandler (plan: HandlerPlan, userHandler: UserHandler) {
  */
 export function buildDependentHandler (current: () => DependentPlan, userHandler: UserHandler) {
   function fail (frame: Frame, error: unknown): never | Promise<never> {
-    if (frame.exits === null) throw error
+    if (frame.exits === null) return rethrowUnlessTimedOut(frame.request, error)
     return failWithExits(frame, error)
   }
 

@@ -41,6 +41,12 @@ export interface FastifyFastapiOptions extends OpenapiOptions {
    * `errorFormat: 'fastapi'`; Fastify's `ignoreTrailingSlash` makes both spellings match instead.
    */
   redirectSlashes?: boolean
+  /**
+   * How long `app.close()` waits, in ms, for work requests left running after their responses
+   * (background tasks, dependency teardown) before it logs each as abandoned and goes on
+   * (default 10000; `Infinity`: no limit, as uvicorn by default).
+   */
+  shutdownTimeout?: number
 }
 
 declare module 'fastify' {
@@ -52,7 +58,7 @@ declare module 'fastify' {
   }
 }
 
-const OPTION_KEYS = new Set(['errorFormat', 'dependencies', 'lifespan', 'redirectSlashes', ...OPENAPI_OPTION_KEYS])
+const OPTION_KEYS = new Set(['errorFormat', 'dependencies', 'lifespan', 'redirectSlashes', 'shutdownTimeout', ...OPENAPI_OPTION_KEYS])
 
 const plugin: FastifyPluginCallback<FastifyFastapiOptions> = function fastifyFastapi (app, options, done) {
   for (const key of Object.keys(options)) {
@@ -72,7 +78,7 @@ const plugin: FastifyPluginCallback<FastifyFastapiOptions> = function fastifyFas
   let docs: ResolvedOpenapiOptions
   try {
     docs = resolveOpenapiOptions(options)
-    installLifespan(app, options.lifespan)
+    installLifespan(app, options.lifespan, options.shutdownTimeout)
   } catch (error) {
     return done(error as Error)
   }

@@ -45,7 +45,7 @@ export interface ExtraResponse {
 export type FastifyRouteOptions = Pick<RouteShorthandOptions,
   'config' | 'bodyLimit' | 'logLevel' | 'onRequest' | 'preParsing' | 'preValidation' | 'preHandler' |
   'preSerialization' | 'onSend' | 'onResponse' | 'onTimeout' | 'onError' | 'onRequestAbort' |
-  'constraints' | 'exposeHeadRoute' | 'prefixTrailingSlash'>
+  'constraints' | 'exposeHeadRoute' | 'prefixTrailingSlash' | 'handlerTimeout'>
 
 /** A response class: `HTMLResponse`, `PlainTextResponse`, … or a subclass of `Response`. */
 export type ResponseClass = (abstract new (...args: any[]) => Response) & { mediaType?: string | undefined, defaultStatusCode?: number }

@@ -22,7 +22,7 @@ const ROUTE_KEYS = new Set([
   // Fastify's own route options, passed through.
   'config', 'bodyLimit', 'logLevel', 'onRequest', 'preParsing', 'preValidation', 'preHandler',
   'preSerialization', 'onSend', 'onResponse', 'onTimeout', 'onError', 'onRequestAbort',
-  'constraints', 'exposeHeadRoute', 'prefixTrailingSlash'
+  'constraints', 'exposeHeadRoute', 'prefixTrailingSlash', 'handlerTimeout'
 ])
 const OUR_KEYS = new Set(['args', 'dependencies', 'statusCode', 'responseClass', 'responseModel', 'responses', 'summary', 'description',
   'responseDescription', 'tags', 'operationId', 'deprecated', 'includeInSchema', 'responseModelExcludeNone',

@@ -22,3 +22,9 @@ export const kFormRoute = Symbol('fastify-fastapi.formRoute')
 export const kBackgroundTasks = Symbol('fastify-fastapi.backgroundTasks')
 /** A request's own copy of the lifespan state. */
 export const kRequestState = Symbol('fastify-fastapi.requestState')
+/** The app's record of work left running after responses, read through the instance prototype chain. */
+export const kPendingWork = Symbol('fastify-fastapi.pendingWork')
+/** On a request answered by its `handlerTimeout`: Fastify's FST_ERR_HANDLER_TIMEOUT error. */
+export const kTimedOut = Symbol('fastify-fastapi.timedOut')
+/** On a request whose dependencies opened a generator: its frame, so a timeout can find them. */
+export const kFrame = Symbol('fastify-fastapi.frame')
