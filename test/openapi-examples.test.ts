@@ -14,6 +14,7 @@ import { build as buildDependencies } from '../examples/dependencies/index.js'
 import { build as buildSecurity } from '../examples/security/index.js'
 import { build as buildBiggerApp } from '../examples/bigger-app/index.js'
 import { build as buildMigration } from '../examples/migration/index.js'
+import { build as buildExtras } from '../examples/extras/index.js'
 
 type Json = Record<string, any>
 
@@ -28,7 +29,8 @@ const EXAMPLES: Array<[string, () => Promise<FastifyInstance>, number?]> = [
   ['dependencies', buildDependencies],
   ['security', buildSecurity],
   ['bigger-app', buildBiggerApp],
-  ['migration', buildMigration, 3]
+  ['migration', buildMigration, 3],
+  ['extras', () => buildExtras({}, {})]
 ]
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'])

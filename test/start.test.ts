@@ -15,7 +15,8 @@ const EXAMPLES = readdirSync(new URL('../examples/', import.meta.url), { withFil
 
 interface Started {
   origin: string
-  stop: () => Promise<number | null>
+  /** Sends SIGTERM to the group; resolves with everything the app printed. */
+  stop: () => Promise<string>
 }
 
 /** Runs `npm start` with `env`, resolves with the address the app logged once it listens. */
@@ -23,12 +24,13 @@ function start (env: Record<string, string>): Promise<Started> {
   // detached: npm starts tsx, which starts node; stopping the group stops all three.
   const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)))
-  const stop = async (): Promise<number | null> => {
+  let output = ''
+  const stop = async (): Promise<string> => {
     try { process.kill(-(child.pid as number), 'SIGTERM') } catch {}
-    return await exited
+    await exited
+    return output
   }
   return new Promise((resolve, reject) => {
-    let output = ''
     const timer = setTimeout(() => { stop().catch(() => {}); reject(new Error(`no "listening" line within 30 s:\n${output}`)) }, 30_000)
     const read = (chunk: Buffer): void => {
       output += chunk.toString()
@@ -50,7 +52,8 @@ t.test('every example starts with EXAMPLE=<name> npm start', { timeout: 180_000 
   for (const name of EXAMPLES) {
     t.test(name, async t => {
       const app = await start(name === 'users' ? {} : { EXAMPLE: name })
-      t.teardown(app.stop)
+      let stopped = false
+      t.teardown(async () => { if (!stopped) await app.stop() })
       const doc = await fetch(`${app.origin}/openapi.json`)
       t.equal(doc.status, 200, '/openapi.json')
       const body = await doc.json() as { openapi: string, paths: Record<string, unknown> }
@@ -61,6 +64,9 @@ t.test('every example starts with EXAMPLE=<name> npm start', { timeout: 180_000 
         t.equal(res.status, 200, page)
         t.match(res.headers.get('content-type'), /^text\/html/)
       }
+      stopped = true
+      // SIGTERM closes the app (lifespan shutdown, pending work) before the process exits.
+      t.match(await app.stop(), /"msg":"app closed"/, 'SIGTERM closes the app')
     })
   }
 })
