@@ -95,3 +95,9 @@ export const FFA_ERR_DEPENDS_PARAM_CLASH = createError<'FFA_ERR_DEPENDS_PARAM_CL
   'FFA_ERR_DEPENDS_PARAM_CLASH',
   '%s: arguments "%s" and "%s" both read %s "%s" but declare it differently. Declare it the same way in both, or give one an alias.'
 )
+
+/** A `File()` route on an instance whose multipart/form-data bodies another parser reads (@fastify/multipart). */
+export const FFA_ERR_BODY_PARSER_CONFLICT = createError(
+  'FFA_ERR_BODY_PARSER_CONFLICT',
+  '%s: argument "%s" is a File(), but multipart/form-data bodies of this instance are parsed by another parser (such as @fastify/multipart), whose result fastify-fastapi cannot read files from. Register that parser inside an encapsulated plugin with the routes that use it, or declare this route in a plugin where it is not registered.'
+)

@@ -19,6 +19,7 @@ import { kLevelDependencies } from './symbols.js'
 import { OPENAPI_OPTION_KEYS, resolveOpenapiOptions, type OpenapiOptions, type ResolvedOpenapiOptions } from './openapi-options.js'
 import { installOpenapi } from './openapi-plugin.js'
 import { installLifespan, type Lifespan } from './lifespan.js'
+import { setupFormParsers } from './form-parser.js'
 
 /** Options of `app.register(fastapi, options)`. */
 export interface FastifyFastapiOptions extends OpenapiOptions {
@@ -35,6 +36,19 @@ export interface FastifyFastapiOptions extends OpenapiOptions {
    * runs when the app is ready, after it when the app closes; the yielded object is `request.state`.
    */
   lifespan?: Lifespan
+  /**
+   * Which `app.api` routes parse `application/x-www-form-urlencoded` and `multipart/form-data`
+   * bodies (fields as strings, files as `UploadFile`, in `request.body`).
+   * `'auto'` (default): the routes that read form fields or files (`Form()`, `File()`); the
+   * parsers are installed on the instance that declares the first such route.
+   * `'always'`: also every other `app.api` route without a JSON `Body()`, as Starlette parses
+   * `await request.form()` for any endpoint; the parsers are installed at registration, so an
+   * app's own parser (@fastify/formbody) must be registered before this plugin.
+   * Either way plain Fastify routes keep Fastify's 415 for these types, and an app's own parser
+   * for a type is kept (with @fastify/multipart's, a `File()` route fails: FFA_ERR_BODY_PARSER_CONFLICT).
+   * @see README "Forms and files"
+   */
+  formParsers?: 'auto' | 'always'
   /**
    * FastAPI's `redirect_slashes` (default `true`): a request for `/items/` when only `/items` is
    * declared (or the other way round) answers 307 to the other spelling, query kept. Only with
@@ -58,7 +72,7 @@ declare module 'fastify' {
   }
 }
 
-const OPTION_KEYS = new Set(['errorFormat', 'dependencies', 'lifespan', 'redirectSlashes', 'shutdownTimeout', ...OPENAPI_OPTION_KEYS])
+const OPTION_KEYS = new Set(['errorFormat', 'dependencies', 'lifespan', 'formParsers', 'redirectSlashes', 'shutdownTimeout', ...OPENAPI_OPTION_KEYS])
 
 const plugin: FastifyPluginCallback<FastifyFastapiOptions> = function fastifyFastapi (app, options, done) {
   for (const key of Object.keys(options)) {
@@ -79,6 +93,7 @@ const plugin: FastifyPluginCallback<FastifyFastapiOptions> = function fastifyFas
   try {
     docs = resolveOpenapiOptions(options)
     installLifespan(app, options.lifespan, options.shutdownTimeout)
+    setupFormParsers(app, options.formParsers)
   } catch (error) {
     return done(error as Error)
   }

@@ -28,3 +28,5 @@ export const kPendingWork = Symbol('fastify-fastapi.pendingWork')
 export const kTimedOut = Symbol('fastify-fastapi.timedOut')
 /** On a request whose dependencies opened a generator: its frame, so a timeout can find them. */
 export const kFrame = Symbol('fastify-fastapi.frame')
+/** Route config: what a route reads of a form body (fields, files and their limits). */
+export const kFormInfo = Symbol('fastify-fastapi.formInfo')

@@ -15,6 +15,7 @@ async function build (t: Teardown) {
 // Every code the library exports. A new code must be added here (and to the README's table).
 const CODES = [
   'FFA_ERR_BODY_NOT_ALLOWED',
+  'FFA_ERR_BODY_PARSER_CONFLICT',
   'FFA_ERR_DEPENDS_CYCLE',
   'FFA_ERR_DEPENDS_INVALID',
   'FFA_ERR_DEPENDS_PARAM_CLASH',
@@ -33,7 +34,7 @@ const CODES = [
 
 t.test('the catalogue of error codes', async t => {
   const exported = Object.keys(errorCodes).filter(key => key.startsWith('FFA_ERR_')).sort()
-  t.equal(exported.length, 15)
+  t.equal(exported.length, 16)
   t.same(exported, CODES)
   t.same(Object.keys(errorCodes).sort(), CODES, 'errorCodes exports nothing else')
   for (const [key, ErrorClass] of Object.entries(errorCodes)) {
