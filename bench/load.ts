@@ -4,7 +4,9 @@
  *
  * Usage: node --import tsx bench/load.ts (IPC only)
  */
-import { createRequire } from 'node:module'
+import { runAutocannon, type LoadResult } from './autocannon.js'
+
+export type { LoadResult }
 
 /** One autocannon run, as bench/run.ts asks for it. */
 export interface LoadJob {
@@ -18,34 +20,8 @@ export interface LoadJob {
   duration: number
 }
 
-/** What comes back: throughput, latency, status codes, and this process' CPU use. */
-export interface LoadResult {
-  requestsPerSec: number
-  total: number
-  latencyAvg: number
-  latencyP99: number
-  statusCodes: Record<string, number>
-  errors: number
-  timeouts: number
-  /** CPU seconds the load generator used per wall second (1 = one core saturated). */
-  cpu: number
-}
-
-// The subset of autocannon's API used here (the package ships no types).
-interface AutocannonResult {
-  requests: { average: number, total: number }
-  latency: { average: number, p99: number }
-  statusCodeStats: Record<string, { count: number }>
-  errors: number
-  timeouts: number
-}
-type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon
-
-async function run (job: LoadJob): Promise<LoadResult> {
-  const started = process.hrtime.bigint()
-  const cpu0 = process.cpuUsage()
-  const result = await autocannon({
+function run (job: LoadJob): Promise<LoadResult> {
+  return runAutocannon({
     url: job.url,
     method: job.method,
     body: job.body,
@@ -54,20 +30,6 @@ async function run (job: LoadJob): Promise<LoadResult> {
     pipelining: 1,
     duration: job.duration
   })
-  const cpu = process.cpuUsage(cpu0)
-  const wall = Number(process.hrtime.bigint() - started) / 1e9
-  const statusCodes: Record<string, number> = {}
-  for (const [code, { count }] of Object.entries(result.statusCodeStats)) statusCodes[code] = count
-  return {
-    requestsPerSec: result.requests.average,
-    total: result.requests.total,
-    latencyAvg: result.latency.average,
-    latencyP99: result.latency.p99,
-    statusCodes,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    cpu: (cpu.user + cpu.system) / 1e6 / wall
-  }
 }
 
 if (process.send !== undefined) {

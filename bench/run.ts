@@ -12,17 +12,17 @@
  * runs disturbed by other processes, in all, default 6), BENCH_KEEP_GENERATED (keep bench/generated/),
  * BENCH_ONLY (comma-separated parts to run: routes, deps, startup; default all).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { readFileSync, rmSync } from 'node:fs'
-import { cpus, availableParallelism } from 'node:os'
+import { spawnSync, type ChildProcess } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { cpus } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { generate, BASELINE_ROUTES } from './gen-many-routes.js'
 import type { LoadJob, LoadResult } from './load.js'
+import { ROOT, SERVER_CPU, LOADER_CPU, canPin, positive, node, ask, cpuSeconds, busySeconds, sleep } from './processes.js'
 import { TOKEN } from './servers/shared.js'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const DURATION = positive('BENCH_DURATION', 5)
 const WARMUP = positive('BENCH_WARMUP', 1)
 const ROUNDS = Math.round(positive('BENCH_ROUNDS', 2))
@@ -40,10 +40,6 @@ const PARTS = ['routes', 'deps', 'startup'] as const
 type Part = typeof PARTS[number]
 const ONLY = only()
 const GENERATED = fileURLToPath(new URL('./generated/', import.meta.url))
-
-// Server on CPU 0, load generator on CPU 1, so they never compete for a core.
-const SERVER_CPU = 0
-const LOADER_CPU = 1
 
 type Impl = 'raw' | 'zod' | 'plugin'
 const IMPL_LABEL: Record<Impl, string> = {
@@ -142,66 +138,6 @@ function only (): Set<Part> {
   return new Set(parts as Part[])
 }
 
-function positive (name: string, fallback: number): number {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`)
-  return value
-}
-
-// Pinning needs taskset and two CPUs; without them the numbers still come, with a warning.
-const canPin = availableParallelism() >= 2 && spawnSync('taskset', ['-V']).status === 0
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100
-
-/** Runs `node --import tsx <args>` on one CPU. */
-function node (cpu: number, args: string[], ipc: boolean): ChildProcess {
-  const argv = [process.execPath, '--import', 'tsx', ...args]
-  const [command, ...rest] = canPin ? ['taskset', '-c', String(cpu), ...argv] : argv
-  return spawn(command, rest, { cwd: ROOT, stdio: ['ignore', ipc ? 'inherit' : 'pipe', 'inherit', ...(ipc ? ['ipc' as const] : [])] })
-}
-
-/** The next IPC message of `child` (after sending `message`, if given). */
-function ask<T> (child: ChildProcess, message?: unknown): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`child process ${child.pid} exited (${code}) before answering`))
-    child.once('exit', onExit)
-    child.once('message', reply => {
-      child.off('exit', onExit)
-      resolve(reply as T)
-    })
-    if (message !== undefined) child.send(message as any)
-  })
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-function cpuSeconds (pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    // utime and stime are fields 14 and 15 of stat(5); fields[0] is field 3.
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
-  } catch {
-    return Number.NaN
-  }
-}
-
-/** Busy CPU seconds of each CPU so far (everything but idle and iowait), from /proc/stat. */
-function busySeconds (): number[] {
-  try {
-    const busy: number[] = []
-    for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
-      const match = /^cpu(\d+) (.*)$/.exec(line)
-      if (match === null) continue
-      const [user, nice, system, , , irq, softirq, steal] = match[2].trim().split(/\s+/).map(Number)
-      busy[Number(match[1])] = (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
-    }
-    return busy
-  } catch {
-    return []
-  }
-}
-
 async function startServer (impl: Impl): Promise<{ child: ChildProcess, base: string }> {
   const child = node(SERVER_CPU, ['bench/server.ts', impl], true)
   const { port } = await ask<{ port: number }>(child)
@@ -225,8 +161,6 @@ async function checkResponse (impl: Impl, base: string, c: Case): Promise<string
   if (c.check !== undefined && !c.check(JSON.parse(text))) return `${where}: unexpected body ${text}`
   return null
 }
-
-const sleep = (msec: number) => new Promise(resolve => setTimeout(resolve, msec))
 
 /**
  * On a shared machine, waits (boundedly) until the two CPUs are idle, so a run does not
@@ -362,8 +296,9 @@ async function benchmarkRoutes (problems: string[]): Promise<Run[]> {
     }
     return runs
   } finally {
-    loader.disconnect()
-    for (const { child } of servers.values()) child.disconnect()
+    // A child that already exited (a crash) must not hide the error that ended the run.
+    if (loader.connected) loader.disconnect()
+    for (const { child } of servers.values()) if (child.connected) child.disconnect()
   }
 }
 

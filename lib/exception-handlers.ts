@@ -93,6 +93,9 @@ function sendHTTPException (reply: FastifyReply, error: HTTPException): FastifyR
 
 function sendJsonError (settings: ErrorSettings, reply: FastifyReply, error: FastifyError): FastifyReply {
   const raw = (error as unknown as Record<symbol, string>)[kRawBody]
+  // Fastify closes the connection after a parser error, as the client may still be sending; this
+  // body was read to its end, so the connection can serve the next request, as uvicorn's does.
+  reply.removeHeader('connection')
   const found = locateJsonError(raw)
   // Valid JSON that Fastify still refused (a __proto__ key, by default): not a syntax error.
   if (found === undefined) return reply.code(400).send({ detail: 'Bad Request' })

@@ -429,3 +429,19 @@ t.test('a body on GET is a developer error', async t => {
   const app = await build(t)
   t.throws(() => app.api.get('/', { args: { item: Body(Item) } }, () => null), { code: 'FFA_ERR_BODY_NOT_ALLOWED' })
 })
+
+t.test('malformed JSON keeps the connection open (the body was read to its end), a body too large closes it', async t => {
+  const app = await build(t)
+  app.api.post('/items', { args: { item: Body(z.object({ name: z.string() })) }, bodyLimit: 100 }, ({ item }) => item)
+  app.post('/plain', async () => 'plain')
+  let res = await app.inject({ method: 'POST', url: '/items', headers: { 'content-type': 'application/json' }, payload: '{"name":' })
+  t.equal(res.statusCode, 422)
+  t.equal(res.headers.connection, undefined, 'no connection: close, as uvicorn')
+  res = await app.inject({ method: 'POST', url: '/items', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(200) }) })
+  t.equal(res.statusCode, 413)
+  t.equal(res.headers.connection, 'close', 'the rest of an oversized body is not read: the connection closes')
+  // A plain Fastify route keeps Fastify's own answer.
+  res = await app.inject({ method: 'POST', url: '/plain', headers: { 'content-type': 'application/json' }, payload: '{"name":' })
+  t.equal(res.statusCode, 400)
+  t.equal(res.headers.connection, 'close')
+})
