@@ -18,11 +18,41 @@ export interface ErrorItem {
   ctx?: Record<string, unknown>
 }
 
+// RFC 9110's token (a header name) and field-value characters, as Node's own checks: no CR, LF,
+// NUL or other control character, nothing above U+00FF (a header is Latin-1 on the wire).
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/
+
+/**
+ * Throws a TypeError naming the first header that could not be sent as given. Headers often carry
+ * request data (`{ 'X-Echo': q }`): a CR/LF there would be a response-splitting attempt, which Node
+ * refuses only when the response is written, and then in Fastify's shape with the client's text.
+ * Refused here, the mistake surfaces where it was made and is answered as any other bug: a logged
+ * 500. The value itself is not in the message: it may be the client's, or a secret.
+ */
+function checkHeaders (headers: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) {
+      throw new TypeError(`HTTPException header name ${JSON.stringify(name)} is not a valid HTTP header name (a token: letters, digits and !#$%&'*+-.^_\`|~).`)
+    }
+    for (const one of Array.isArray(value) ? value : [value]) {
+      if (typeof one !== 'string' && typeof one !== 'number') {
+        throw new TypeError(`HTTPException header ${JSON.stringify(name)} must be a string, got ${one === null ? 'null' : typeof one}.`)
+      }
+      if (BAD_HEADER_VALUE.test(String(one))) {
+        throw new TypeError(`HTTPException header ${JSON.stringify(name)} has a value with a character not allowed in a header (CR, LF, NUL, another control character, or a character above U+00FF).`)
+      }
+    }
+  }
+}
+
 /**
  * Ends the request with `statusCode` and the JSON body `{"detail": detail}`.
  *
  * `detail` may be any JSON value and defaults to the status's reason phrase;
- * `headers` are added to the response.
+ * `headers` are added to the response. A header name that is not an HTTP token, or a value with
+ * CR, LF or another control character, throws a TypeError here (answered as a bug: a logged 500),
+ * so request data put into a header can never split the response.
  *
  * @example
  * throw new HTTPException(404, 'Item not found', { 'X-Error': 'yes' })
@@ -35,6 +65,7 @@ export class HTTPException extends Error {
 
   constructor (statusCode: number, detail?: unknown, headers?: Record<string, string>) {
     const phrase = STATUS_CODES[statusCode] ?? 'Unknown Status'
+    if (headers !== undefined && headers !== null) checkHeaders(headers)
     super(typeof detail === 'string' ? detail : phrase)
     this.name = 'HTTPException'
     this.statusCode = statusCode
@@ -54,8 +85,16 @@ export class HTTPException extends Error {
 export class RequestValidationError extends Error {
   readonly statusCode = 422 as const
   readonly #errors: ErrorItem[]
-  /** The request body as received (already parsed), as FastAPI's `exc.body`. */
-  readonly body: unknown
+  /**
+   * The request body as received (already parsed), as FastAPI's `exc.body`. A getter, not an own
+   * property: a logger serializes an error's enumerable own properties (pino's `{ err }` does),
+   * and the body holds whatever the client sent, secrets included.
+   */
+  get body (): unknown {
+    return this.#body
+  }
+
+  readonly #body: unknown
 
   constructor (errors: ErrorItem[], body?: unknown) {
     // Bad input is the client's, not a bug here: a stack trace would say nothing, and
@@ -66,7 +105,7 @@ export class RequestValidationError extends Error {
     Error.stackTraceLimit = limit
     this.name = 'RequestValidationError'
     this.#errors = errors
-    this.body = body
+    this.#body = body
   }
 
   /** The 422 detail items. */
