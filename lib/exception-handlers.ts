@@ -6,7 +6,7 @@
  */
 import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { HTTPException, RequestValidationError, ResponseValidationError, type ErrorItem } from './exceptions.js'
+import { HTTPException, RequestValidationError, ResponseValidationError, isSendableHeader, type ErrorItem } from './exceptions.js'
 import { locateJsonError } from './json-error.js'
 import { kRawBody } from './symbols.js'
 import { markTimedOut } from './dependency-runner.js'
@@ -64,6 +64,13 @@ export function buildErrorHandler (settings: ErrorSettings) {
       const errors = error.errors().map(({ type, loc, msg, ctx }) => ctx === undefined ? { type, loc, msg } : { type, loc, msg, ctx })
       request.log.error({ errors }, 'Response validation failed: the return value does not fit the response model')
       return sendInternalError(reply)
+    }
+    // Node refused a header the handler set (reply.header, a response class) when writing it: drop
+    // such headers, or the 500 below would fail the same way and Fastify answer in its own shape.
+    if (error.code === 'ERR_INVALID_CHAR' || error.code === 'ERR_INVALID_HTTP_TOKEN') {
+      for (const [name, value] of Object.entries(reply.getHeaders())) {
+        if (!isSendableHeader(name, value)) reply.removeHeader(name)
+      }
     }
     const code = typeof error.statusCode === 'number' ? error.statusCode : 500
     // Fastify's own 4xx (413 body too large, 415 media type, …): FastAPI's shape, reason phrase only.

@@ -30,6 +30,15 @@ const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/
  * Refused here, the mistake surfaces where it was made and is answered as any other bug: a logged
  * 500. The value itself is not in the message: it may be the client's, or a secret.
  */
+/** True when Node would write this header as given (a token name; no CR, LF or control character). */
+export function isSendableHeader (name: string, value: unknown): boolean {
+  if (!HEADER_NAME.test(name)) return false
+  for (const one of Array.isArray(value) ? value : [value]) {
+    if ((typeof one !== 'string' && typeof one !== 'number') || BAD_HEADER_VALUE.test(String(one))) return false
+  }
+  return true
+}
+
 function checkHeaders (headers: Record<string, unknown>): void {
   for (const [name, value] of Object.entries(headers)) {
     if (!HEADER_NAME.test(name)) {
