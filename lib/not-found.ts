@@ -49,7 +49,9 @@ export function installNotFound (app: FastifyInstance, redirectSlashes = true): 
     if (methods !== undefined && methods.size > 0 && !methods.has(request.method)) {
       return reply.code(405).header('allow', [...methods].join(', ')).send({ detail: 'Method Not Allowed' })
     }
-    if (redirectSlashes && path !== '/') {
+    // `found` here means a route matched and sent this request on (reply.callNotFound(), as a
+    // static-files wildcard does for a missing file): Starlette redirects only when nothing matched.
+    if (redirectSlashes && path !== '/' && found === null) {
       // As Starlette's router: the other spelling of the path, whatever its methods (a 405 there is
       // the client's next answer), keeping the query; all trailing slashes go at once.
       const other = path.endsWith('/') ? path.replace(/\/+$/, '') : path + '/'

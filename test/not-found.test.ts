@@ -177,6 +177,17 @@ t.test('redirectSlashes: the other spelling of a declared path answers 307 to it
   t.equal(res.statusCode, 405)
 })
 
+t.test('redirectSlashes: a route that matched and passed the request on (callNotFound) is a 404, not a redirect', async t => {
+  const app = Fastify()
+  await app.register(fastapi)
+  // As @fastify/static's wildcard does for a missing file: `/files/a.txt/` would match it too.
+  app.get('/files/*', async (request, reply) => reply.callNotFound())
+  t.teardown(() => app.close())
+  const res = await app.inject({ method: 'GET', url: '/files/a.txt' })
+  t.equal(res.statusCode, 404)
+  t.same(res.json(), NOT_FOUND)
+})
+
 t.test('redirectSlashes: false keeps the 404; a bad value is refused', async t => {
   const app = Fastify()
   await app.register(fastapi, { redirectSlashes: false })
