@@ -43,7 +43,10 @@ export function resolveArg (site: ArgSite, name: string, marker: Param): ArgSpec
   const inner = defOf(unwrap(schema)).type
   if (marker.in !== 'body' && !STRING_SHAPES.has(inner)) {
     throw new errors.FFA_ERR_PARAM_INVALID_SCHEMA(route, label,
-      `a ${marker.in} value is a string, so its schema must be a scalar or a list of scalars, not a ${inner}. Use Body() for structured data.`)
+      `a ${marker.in} value is a string, so its schema must be a scalar or a list of scalars, not ${/^[aeiou]/.test(inner) ? 'an' : 'a'} ${inner}. ` +
+      (inner === 'object'
+        ? `Parameter models (FastAPI's \`${MARKER_NAMES[marker.in] ?? marker.in}()\` on a model) are not supported: declare each parameter, or group them in a dependency.`
+        : 'Use Body() for structured data.'))
   }
   if (marker.in === 'path' && acceptsUndefined(schema)) throw new errors.FFA_ERR_PATH_PARAM_OPTIONAL(route, label)
   if (marker.in === 'path' && coercionFor(schema).list) {
