@@ -86,7 +86,7 @@ export function apiFor (instance: FastifyInstance, state: ApiState): FastapiRout
       dependencies: (instance as WithLevelDependencies)[kLevelDependencies] ?? [],
       overrides: state.overrides.current
     }
-    const compiled = compileRoute(site, decl as RouteDecl, handler, errorHandler)
+    const compiled = compileRoute(site, decl as RouteDecl, handler, errorHandler, state.errors)
     if (compiled.readsForm) installFormParser(instance)
     state.routes.push(compiled)
     return instance.route(compiled.routeOptions)

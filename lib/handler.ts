@@ -11,6 +11,7 @@ import type { Program } from './dependency-graph.js'
 import { closeAfterResponse, failWithExits, isThenable, newFrame, rethrowUnlessTimedOut, runProgram, type Frame } from './dependency-runner.js'
 import { isResponse, type Response } from './responses.js'
 import { sendResponse } from './response-send.js'
+import type { InvalidAnswer } from './exception-handlers.js'
 
 /** What the closure needs, all computed at registration. */
 export interface HandlerPlan {
@@ -19,6 +20,8 @@ export interface HandlerPlan {
   serialize: ResponseSerializer
   /** For a route's non-JSON `responseClass`: makes the response from the return value. */
   wrap: ((value: unknown) => Response) | null
+  /** The 422 answered without a throw, when nothing would see the error. */
+  answerInvalid: InvalidAnswer
 }
 
 /** The plan of a route with dependencies; replaced when a dependency override changes. */
@@ -27,6 +30,7 @@ export interface DependentPlan {
   statusCode: number
   serialize: ResponseSerializer
   wrap: ((value: unknown) => Response) | null
+  answerInvalid: InvalidAnswer
 }
 
 type UserHandler = (this: FastifyInstance, args: any, request: FastifyRequest, reply: FastifyReply) => unknown
@@ -46,13 +50,17 @@ function finish (reply: FastifyReply, value: unknown, serialize: ResponseSeriali
   return body
 }
 
+function throwInvalid (errors: ConstructorParameters<typeof RequestValidationError>[0], body: unknown): never {
+  throw new RequestValidationError(errors, body)
+}
+
 /** Builds the Fastify handler for a route without dependencies. */
 export function buildHandler (plan: HandlerPlan, userHandler: UserHandler) {
-  const { validate, statusCode, serialize, wrap } = plan
+  const { validate, statusCode, serialize, wrap, answerInvalid } = plan
 
   return function fastapiHandler (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): unknown {
     const result = validate(request)
-    if (result.errors !== null) throw new RequestValidationError(result.errors, request.body)
+    if (result.errors !== null) return answerInvalid(reply, result.errors) ?? throwInvalid(result.errors, request.body)
     // Set before the call, so a handler can still choose another code with reply.code().
     reply.code(statusCode)
     const value = userHandler.call(this, result.args, request, reply)
@@ -87,7 +95,14 @@ export function buildDependentHandler (current: () => DependentPlan, userHandler
 
   function proceed (plan: DependentPlan, frame: Frame, args: Record<string, unknown>): unknown {
     const { request, reply } = frame
-    if (frame.errors !== null) return fail(frame, new RequestValidationError(frame.errors, request.body))
+    if (frame.errors !== null) {
+      // Open generators must see the error at their `yield`: only without them is the 422 answered directly.
+      if (frame.exits === null) {
+        const answer = plan.answerInvalid(reply, frame.errors)
+        if (answer !== undefined) return answer
+      }
+      return fail(frame, new RequestValidationError(frame.errors, request.body))
+    }
     reply.code(plan.statusCode)
     let value: unknown
     try {

@@ -8,6 +8,7 @@ import type { RouteDecl } from './infer.js'
 import { compileValidator, type ArgSpec } from './validation.js'
 import { compileResponseSerializer, serializeJson, type ResponseSerializer } from './response-model.js'
 import { buildDependentHandler, buildHandler, type DependentPlan } from './handler.js'
+import { buildInvalidAnswer, type ErrorSettings } from './exception-handlers.js'
 import { compileGraph, type CompiledGraph, type SecurityRequirement } from './dependency-graph.js'
 import type { Dependency } from './dependencies.js'
 import { isZodSchema } from './zod-internals.js'
@@ -67,7 +68,7 @@ export interface CompiledRoute {
 }
 
 /** Compiles a declaration; throws FFA_ERR_* for every developer mistake. */
-export function compileRoute (site: RouteSite, decl: RouteDecl, handler: Function, errorHandler: RouteOptions['errorHandler']): CompiledRoute {
+export function compileRoute (site: RouteSite, decl: RouteDecl, handler: Function, errorHandler: RouteOptions['errorHandler'], errorSettings: ErrorSettings): CompiledRoute {
   const methods = (Array.isArray(site.method) ? site.method : [site.method]).map(m => m.toUpperCase())
   const url = fromFastapiPath(site.url)
   const route = `${methods.join(',')} ${site.prefix}${url}`
@@ -112,14 +113,15 @@ export function compileRoute (site: RouteSite, decl: RouteDecl, handler: Functio
   const running = site.overrides.size > 0 && [...documented.uses].some(d => site.overrides.has(d)) ? graphOf(site.overrides) : documented
   const serialize: ResponseSerializer = decl.responseModel === undefined ? serializeJson : compileResponseSerializer(decl.responseModel, decl)
   const wrap = wrapperOf(responseClass, statusCode)
+  const answerInvalid = buildInvalidAnswer(errorSettings)
 
   const uses = new Set([...documented.uses, ...running.uses])
   let fastifyHandler: RouteOptions['handler']
   let prepareOverrides: CompiledRoute['prepareOverrides']
   if (documented.program === null) {
-    fastifyHandler = buildHandler({ validate: compileValidator(documented.rootSpecs), statusCode, serialize, wrap }, handler as any)
+    fastifyHandler = buildHandler({ validate: compileValidator(documented.rootSpecs), statusCode, serialize, wrap, answerInvalid }, handler as any)
   } else {
-    const planOf = (graph: CompiledGraph): DependentPlan => ({ program: graph.program as DependentPlan['program'], statusCode, serialize, wrap })
+    const planOf = (graph: CompiledGraph): DependentPlan => ({ program: graph.program as DependentPlan['program'], statusCode, serialize, wrap, answerInvalid })
     let plan = planOf(running)
     fastifyHandler = buildDependentHandler(() => plan, handler as any)
     prepareOverrides = overrides => {
