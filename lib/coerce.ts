@@ -95,3 +95,79 @@ export function buildCoercer ({ kind, list }: Coercion): Coercer {
   if (kind === 'string') return raw => Array.isArray(raw) ? raw[raw.length - 1] : raw
   return raw => one(Array.isArray(raw) ? raw[raw.length - 1] : raw)
 }
+
+/**
+ * Python's `urllib.parse.unquote_plus` (UTF-8, `errors='replace'`), which Starlette applies to
+ * query strings and urlencoded forms: `+` is a space, each run of `%XX` escapes is decoded as
+ * UTF-8 with U+FFFD for every bad sequence (`%FF%FE` → two U+FFFD, as Python's decoder and
+ * Node's agree), and a `%` not followed by two hex digits stays as it is (`100%`, `%zz`).
+ * fast-querystring (Fastify's parser) instead keeps a value with any bad escape undecoded.
+ */
+export function unquotePlus (text: string): string {
+  const spaced = text.includes('+') ? text.replaceAll('+', ' ') : text
+  if (!spaced.includes('%')) return spaced
+  try {
+    // Where decodeURIComponent succeeds it agrees with Python; it throws on what Python replaces.
+    return decodeURIComponent(spaced)
+  } catch {
+    return unquoteReplacing(spaced)
+  }
+}
+
+function unquoteReplacing (text: string): string {
+  let out = ''
+  let bytes: number[] = []
+  const flush = (): void => {
+    if (bytes.length === 0) return
+    out += Buffer.from(bytes).toString('utf8')
+    bytes = []
+  }
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) === 0x25 && isHex(text.charCodeAt(i + 1)) && isHex(text.charCodeAt(i + 2))) {
+      bytes.push(parseInt(text.slice(i + 1, i + 3), 16))
+      i += 2
+    } else {
+      flush()
+      out += text[i]
+    }
+  }
+  flush()
+  return out
+}
+
+function isHex (c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
+}
+
+/**
+ * A query string or urlencoded body read as Starlette reads it (`parse_qsl(keep_blank_values=True)`):
+ * pairs split on `&`, the name and value each unquoted with {@link unquotePlus}, a pair without
+ * `=` read as an empty value. In fast-querystring's shape: a null-prototype object, one string
+ * per name, or an array for a repeated name.
+ */
+export function parseQueryString (text: string): Record<string, string | string[]> {
+  const result: Record<string, string | string[]> = Object.create(null)
+  for (const pair of text.split('&')) {
+    if (pair === '') continue
+    const eq = pair.indexOf('=')
+    const name = unquotePlus(eq === -1 ? pair : pair.slice(0, eq))
+    const value = eq === -1 ? '' : unquotePlus(pair.slice(eq + 1))
+    const current = result[name]
+    if (current === undefined) result[name] = value
+    else if (Array.isArray(current)) current.push(value)
+    else result[name] = [current, value]
+  }
+  return result
+}
+
+/**
+ * True when a value fast-querystring produced may read otherwise in Starlette: it still holds a
+ * `%`, either an escape fast-querystring could not decode (kept raw) or a decoded `%25`. Cheap
+ * (one `includes` per string); the caller then re-reads the raw text with {@link parseQueryString}.
+ */
+export function mayHoldEscape (value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('%')
+  if (!Array.isArray(value)) return false
+  for (const item of value) if (typeof item === 'string' && item.includes('%')) return true
+  return false
+}

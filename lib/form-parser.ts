@@ -12,10 +12,12 @@
  * a type (@fastify/formbody, @fastify/multipart) is kept: a `File()` route then fails at
  * registration (FFA_ERR_BODY_PARSER_CONFLICT), since the files are in that parser's hands.
  */
+import { isUtf8 } from 'node:buffer'
 import type { IncomingMessage } from 'node:http'
 import { Busboy, type BusboyFileStream, type BusboyInstance } from '@fastify/busboy'
 import { parse } from 'fast-querystring'
 import { errorCodes, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify'
+import { mayHoldEscape, parseQueryString } from './coerce.js'
 import { FFA_ERR_BODY_PARSER_CONFLICT, FFA_ERR_OPTIONS_INVALID } from './errors.js'
 import type { CompiledRoute } from './route-compiler.js'
 import { kApiRoute, kFormInfo, kFormRoute } from './symbols.js'
@@ -174,7 +176,18 @@ function parseForm (request: FastifyRequest, body: string | Buffer, done: Done):
     done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(FORM_TYPE))
     return
   }
-  done(null, parse(body.toString()))
+  const text = body.toString()
+  const fields = parse(text)
+  // A name or value that still holds a `%` may read otherwise in Starlette (fast-querystring
+  // keeps a value with an escape it cannot decode, such as `%FF`, raw; Starlette decodes it
+  // with U+FFFD): read the body again as Starlette does. One `includes` per field otherwise.
+  for (const name in fields) {
+    if (name.includes('%') || mayHoldEscape(fields[name])) {
+      done(null, parseQueryString(text))
+      return
+    }
+  }
+  done(null, fields)
 }
 
 function parseMultipart (request: FastifyRequest, payload: IncomingMessage, done: Done): void {
@@ -237,8 +250,10 @@ function readMultipart (request: FastifyRequest, payload: IncomingMessage, info:
     settle(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE())
     return
   }
+  const charset = charsetOf(request.headers['content-type'])
   try {
-    parser = Busboy({ headers: request.headers as any, limits: { fieldSize: limit, fileSize: limit } })
+    // Fields arrive as Latin-1 text, one character per byte, and are decoded in decodeField.
+    parser = Busboy({ headers: request.headers as any, defCharset: 'latin1', limits: { fieldSize: limit, fileSize: limit } })
   } catch (err) {
     // No boundary, or not a multipart type busboy knows: the body cannot be read.
     settle(badRequest(err))
@@ -246,7 +261,7 @@ function readMultipart (request: FastifyRequest, payload: IncomingMessage, info:
   }
   parser.on('field', (name: string, value: string, nameTruncated: boolean, valueTruncated: boolean) => {
     if (valueTruncated) settle(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE())
-    else add(body, name, value)
+    else add(body, name, decodeField(value, charset))
   })
   parser.on('file', (name: string, stream: BusboyFileStream, filename: string, _encoding: string, mimeType: string) => {
     if (settled) {
@@ -310,6 +325,40 @@ function closeAfterResponse (request: FastifyRequest, reply: FastifyReply, files
   const raw = reply.raw
   if (raw.destroyed) onClose()
   else raw.once('close', onClose)
+}
+
+// eslint-disable-next-line no-control-regex -- every ASCII character, control characters included
+const ASCII = /^[\x00-\x7f]*$/
+const LATIN1 = new Set(['latin1', 'latin-1', 'iso-8859-1', 'iso8859-1', 'iso_8859-1', 'l1', 'ascii', 'us-ascii'])
+
+/** The `charset` parameter of a multipart Content-Type, lower-cased; undefined when absent. */
+function charsetOf (contentType: string | undefined): string | undefined {
+  if (contentType === undefined || !/charset/i.test(contentType)) return undefined
+  return /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1].toLowerCase()
+}
+
+/**
+ * A multipart field's text as Starlette reads it: its bytes decoded with the request's charset
+ * (`multipart/form-data; charset=…`, UTF-8 by default) and, where they are not valid in it,
+ * as Latin-1 (Starlette's `_user_safe_decode`), so invalid UTF-8 never becomes U+FFFD. `raw`
+ * holds the bytes as Latin-1 characters (busboy's `defCharset`); ASCII needs no decoding.
+ * NOTE: a part that declares its own charset (`Content-Type: text/plain; charset=…`, which
+ * browsers never send) is decoded by busboy with it, where Starlette ignores it. Such text is
+ * left as is when it holds a character past U+00FF; otherwise it is taken for bytes like the
+ * rest, which can misread it (text that is itself valid UTF-8 read as Latin-1, such as "Ã©").
+ */
+function decodeField (raw: string, charset: string | undefined): string {
+  if (ASCII.test(raw)) return raw
+  for (let i = 0; i < raw.length; i++) if (raw.charCodeAt(i) > 0xff) return raw
+  const bytes = Buffer.from(raw, 'latin1')
+  if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return isUtf8(bytes) ? bytes.toString('utf8') : raw
+  if (LATIN1.has(charset)) return raw
+  try {
+    return new TextDecoder(charset, { fatal: true }).decode(bytes)
+  } catch {
+    // Not valid in that charset, or a charset the runtime does not know.
+    return raw
+  }
 }
 
 function add (body: Record<string, unknown>, name: string, value: unknown): void {

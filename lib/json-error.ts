@@ -23,9 +23,11 @@
  *   `JSON.parse` and by Fastify's parser, so a body containing them must fail
  *   here too; they are reported as "Expecting value" at their first character,
  *   which is what CPython says for any other word it does not know.
- * - CPython raises `RecursionError` (not `JSONDecodeError`, so FastAPI answers
- *   500) for nesting deeper than its recursion limit (about 1,000). Fastify
- *   parses such bodies fine, so only genuine syntax errors are reported here.
+ * - CPython raises `RecursionError` (not `JSONDecodeError`) for nesting deeper
+ *   than its recursion limit, about 1,000 levels, which FastAPI answers 400
+ *   "There was an error parsing the body". The JSON parser (json-parser.ts)
+ *   refuses such bodies itself; {@link nestsDeeperThan} tells it which error
+ *   CPython would meet first. {@link locateJsonError} reports syntax errors only.
  */
 
 /** Where and why a JSON text fails to parse, in the words of Python's json module. */
@@ -67,6 +69,28 @@ export function locateJsonError (text: string): JsonErrorLocation | undefined {
     /* c8 ignore next */
     if (!(err instanceof ScanFailure)) throw err
     return { offset: codePointsBetween(text, start, err.index), message: err.message }
+  }
+}
+
+/**
+ * Whether `json.loads` would stop on nesting deeper than `maxDepth` before it meets a syntax
+ * error: true when the text opens a container at depth `maxDepth + 1` (an empty `[]` counts)
+ * before any error, false when it is valid and never that deep, or when an error comes first.
+ * Linear, without recursion, like {@link locateJsonError}; run on the error path and for bodies
+ * already known to nest that deep, never on the common path.
+ *
+ * @param text - the request body, decoded as UTF-8
+ * @param maxDepth - the deepest nesting allowed (1 allows `[1]` and refuses `[[1]]`)
+ */
+export function nestsDeeperThan (text: string, maxDepth: number): boolean {
+  const start = text.charCodeAt(0) === BOM ? 1 : 0
+  try {
+    scanDocument(text, start, maxDepth)
+    return false
+  } catch (err) {
+    /* c8 ignore next */
+    if (!(err instanceof ScanFailure)) throw err
+    return err instanceof TooDeep
   }
 }
 
@@ -115,12 +139,16 @@ class ScanFailure extends Error {
   }
 }
 
+/** Nesting past the limit given to `scanDocument`: where CPython raises `RecursionError`. */
+class TooDeep extends ScanFailure {}
+
 /**
  * Scans one JSON document and the whitespace around it, throwing `ScanFailure`
  * at the first error. Mirrors `JSONDecoder.decode`: skip whitespace, scan one
- * value, skip whitespace, and anything left over is "Extra data".
+ * value, skip whitespace, and anything left over is "Extra data". Entering a
+ * container deeper than `maxDepth` throws `TooDeep`.
  */
-function scanDocument (text: string, start: number): void {
+function scanDocument (text: string, start: number, maxDepth = Infinity): void {
   // Open containers, innermost last. CPython keeps this on the C stack by
   // recursing; an explicit array lets any depth through without overflowing.
   const open: number[] = []
@@ -129,6 +157,8 @@ function scanDocument (text: string, start: number): void {
   for (;;) {
     // A value starts at `pos`. Containers are entered here, not scanned whole.
     const c = text.charCodeAt(pos)
+    // CPython enters the recursion for every container, an empty one too.
+    if ((c === LBRACE || c === LBRACKET) && open.length >= maxDepth) throw new TooDeep('Maximum nesting depth exceeded', pos)
     if (c === LBRACE) {
       pos = skipWhitespace(text, pos + 1)
       if (text.charCodeAt(pos) === RBRACE) {

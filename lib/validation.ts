@@ -6,10 +6,10 @@
 import { errorCodes, type FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import type { ErrorItem, Location } from './exceptions.js'
-import { buildCoercer, type Coercer } from './coerce.js'
+import { buildCoercer, mayHoldEscape, parseQueryString, type Coercer } from './coerce.js'
 import { pushIssueItems, type IssueContext } from './error-items.js'
 import { compileAjvErrorItems, type ErrorItemsBuilder } from './ajv-error-items.js'
-import { coercionFor, containsSecret } from './zod-internals.js'
+import { coercionFor, containsSecret, defOf } from './zod-internals.js'
 import { parseCookies } from './cookies.js'
 import { compileFastParse, FAST_PARSE_FAIL } from './fast-path.js'
 import { fileInfoOf, UploadFile } from './upload.js'
@@ -127,14 +127,19 @@ function compileArg (spec: ArgSpec): CompiledArg {
   const fromString = spec.in !== 'body'
   const where = spec.in === 'form' ? 'body' : spec.in
   const coercion = coercionFor(spec.schema)
+  // A model field named like an Object.prototype member (`constructor`, `toString`): zod and ajv
+  // read `input[key]`, which finds the inherited function when the client left the field out.
+  // Such bodies (rare: decided here, once) are checked by zod on a copy without prototypes.
+  const ownKeys = spec.in === 'body' && hasPrototypeKeys(spec.schema)
+  const bodyFast = spec.in === 'body' && !ownKeys
   return {
     name: spec.name,
     read: reader(spec, coercion.list),
-    coerce: fromString ? buildCoercer(coercion) : null,
+    coerce: fromString ? buildCoercer(coercion) : ownKeys ? withoutPrototypes : null,
     // zod checks a scalar in ~60 ns, about what the call into ajv saves; bodies gain the most,
     // and compiling only them keeps registration quick.
-    fast: spec.in === 'body' ? compileFastParse(spec.schema) : null,
-    items: spec.in === 'body' ? compileAjvErrorItems(spec.schema) : null,
+    fast: bodyFast ? compileFastParse(spec.schema) : null,
+    items: bodyFast ? compileAjvErrorItems(spec.schema) : null,
     list: coercion.list,
     schema: spec.schema,
     loc: spec.in === 'body' && spec.wholeBody ? ['body'] : [where, spec.label ?? spec.wire],
@@ -143,24 +148,40 @@ function compileArg (spec: ArgSpec): CompiledArg {
   }
 }
 
+/**
+ * Reads `name` of a parsed object. A name an object inherits (`constructor`, `toString`, …)
+ * must be the object's own: a plain object would answer with Object.prototype's function.
+ * Decided per argument at registration, so other names cost nothing more.
+ */
+function field (name: string): (object: Record<string, unknown>) => unknown {
+  if (!(name in Object.prototype)) return object => object[name]
+  return object => Object.hasOwn(object, name) ? object[name] : undefined
+}
+
 function reader (spec: ArgSpec, list: boolean): CompiledArg['read'] {
   const wire = spec.wire
+  const get = field(wire)
   switch (spec.in) {
-    case 'path': return request => (request.params as Record<string, unknown>)[wire]
-    case 'query': return request => (request.query as Record<string, unknown>)[wire]
+    case 'path': return request => get(request.params as Record<string, unknown>)
+    case 'query': return request => {
+      const value = get(request.query as Record<string, unknown>)
+      // A value that still holds a `%` may read otherwise in Starlette (an escape
+      // fast-querystring could not decode is kept raw): read the raw query string again.
+      return mayHoldEscape(value) ? rawQueryValue(request, wire) : value
+    }
     case 'header':
       // Node joins repeated headers with ", "; a list parameter wants them one by one.
       return list
         ? request => headerValues(request, wire)
-        : request => request.headers[wire]
-    case 'cookie': return (request, cookies) => cookies[wire]
+        : request => get(request.headers as Record<string, unknown>)
+    case 'cookie': return (request, cookies) => get(cookies)
     case 'body':
       // FastAPI treats a JSON `null` body like no body: `missing` when required.
       if (spec.wholeBody) return request => request.body ?? undefined
       return request => {
         const body = request.body
         return body !== null && typeof body === 'object' && !Array.isArray(body)
-          ? (body as Record<string, unknown>)[wire]
+          ? get(body as Record<string, unknown>)
           : undefined
       }
     case 'form': {
@@ -168,7 +189,7 @@ function reader (spec: ArgSpec, list: boolean): CompiledArg['read'] {
       return request => {
         // As Starlette's request.form(): a body of another media type has no form fields.
         if (!isFormBody(request)) return undefined
-        const value = (request.body as Record<string, unknown>)[wire]
+        const value = get(request.body as Record<string, unknown>)
         // FastAPI reads an empty form field as absent: `missing` when required, else the default.
         if (value === '' || (Array.isArray(value) && (value.length === 0 || (!list && value[value.length - 1] === '')))) return undefined
         if (maxSize !== undefined) checkSize(value, maxSize)
@@ -176,6 +197,71 @@ function reader (spec: ArgSpec, list: boolean): CompiledArg['read'] {
       }
     }
   }
+}
+
+/** `wire`'s value(s) in the raw query string, decoded as Starlette decodes them. */
+function rawQueryValue (request: FastifyRequest, wire: string): unknown {
+  const url = request.raw.url ?? ''
+  const start = url.indexOf('?')
+  return start === -1 ? undefined : parseQueryString(url.slice(start + 1))[wire]
+}
+
+const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype))
+
+/**
+ * True when an object schema inside `schema` declares a key that plain objects inherit. Walks
+ * every schema reachable through the definition (wrappers, items, options, shapes, lazy
+ * schemas), each once.
+ */
+function hasPrototypeKeys (schema: z.ZodType): boolean {
+  const seen = new Set<unknown>()
+  const stack: unknown[] = [schema]
+  while (stack.length > 0) {
+    const node = stack.pop()
+    if (node === null || typeof node !== 'object' || seen.has(node) || !('_zod' in node)) continue
+    seen.add(node)
+    const def = defOf(node as z.ZodType)
+    if (def.type === 'object') {
+      // zod never reads `__proto__` from the input.
+      for (const key of Object.keys(def.shape)) if (key !== '__proto__' && PROTOTYPE_NAMES.has(key)) return true
+      stack.push(...Object.values(def.shape))
+    }
+    if (def.type === 'lazy') stack.push(def.getter())
+    for (const value of Object.values(def)) {
+      if (Array.isArray(value)) stack.push(...value)
+      else stack.push(value)
+    }
+  }
+  return false
+}
+
+/**
+ * A copy of a parsed body whose plain objects have no prototype, so that a key the client left
+ * out reads `undefined` whatever its name. Arrays stay arrays; anything else is kept as is.
+ * Iterative: a body from another parser may nest deeper than the stack.
+ */
+function withoutPrototypes (value: unknown): unknown {
+  const copy = (item: unknown): unknown => {
+    if (Array.isArray(item)) return item.slice()
+    if (item === null || typeof item !== 'object') return item
+    const proto = Object.getPrototypeOf(item)
+    return proto === Object.prototype || proto === null ? Object.assign(Object.create(null), item) : item
+  }
+  const root = copy(value)
+  const stack: unknown[] = [root]
+  while (stack.length > 0) {
+    const node = stack.pop() as Record<string, unknown>
+    if (node === null || typeof node !== 'object' || !(Array.isArray(node) || Object.getPrototypeOf(node) === null)) continue
+    for (const key of Object.keys(node)) {
+      const item = node[key]
+      if (item !== null && typeof item === 'object') {
+        const next = copy(item)
+        node[key] = next
+        if (next !== item) stack.push(next)
+      }
+    }
+  }
+  return root
 }
 
 /** A file over its `File({ maxSize })` is refused whole, as a body over the limit is: 413. */

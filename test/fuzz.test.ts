@@ -174,7 +174,7 @@ const bodyArgs = (rows: Record<string, Row>, whole: boolean): BodyArg[] =>
 const echo = (args: unknown) => args
 
 async function buildApp (): Promise<FastifyInstance> {
-  const app = Fastify()
+  const app = Fastify({ frameworkErrors: (await import('../lib/index.js')).frameworkErrors })
   await app.register(fastapi)
   app.api.get('/items/:itemId/:slug', { args: declOf(PARAMS) }, echo)
   app.api.post('/items', { args: declOf(ITEM), statusCode: 201, bodyLimit: BODY_LIMIT }, echo)
@@ -281,7 +281,7 @@ t.test(`fuzzing requests (FUZZ_SEED=${seed})`, async t => {
 
   await t.test('the fuzzer fails, shrinks and names the seed when a handler breaks', async t => {
     if (process.env.FUZZ_ONLY !== undefined) return
-    const broken = Fastify()
+    const broken = Fastify({ frameworkErrors: (await import('../lib/index.js')).frameworkErrors })
     t.teardown(() => broken.close())
     await broken.register(fastapi)
     broken.api.get('/items/:itemId/:slug', { args: declOf(PARAMS) }, (args: any) => {

@@ -15,7 +15,7 @@
  */
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import fastapi, {
-  APIRouter, Depends, errorCodes, RequestValidationError, ResponseValidationError,
+  APIRouter, Depends, errorCodes, frameworkErrors, RequestValidationError, ResponseValidationError,
   type APIRouterIncludeOptions, type APIRouterRegisterOptions, type FastifyFastapiOptions, type Lifespan, type OpenapiOptions
 } from '../../lib/index.js'
 import { account, admin, auth, sso } from './auth.js'
@@ -58,7 +58,8 @@ function adminRouter (metrics: Metrics): APIRouter {
 
 /** Builds the app without listening; tests import this and pass `docs` themselves. */
 export async function build (options: FastifyServerOptions = {}, docs: OpenapiOptions = docsFromEnv()) {
-  const app = Fastify(options)
+  // What the router refuses before any route runs (`/files/%FF`) is answered {"detail": ...} too.
+  const app = Fastify({ frameworkErrors, ...options })
   const settings: FastifyFastapiOptions = {
     title: 'File share',
     version: '1.0.0',

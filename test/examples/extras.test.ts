@@ -233,6 +233,13 @@ t.test('GET and PATCH /files/:name: the model, 404, and the embedded title with 
   const missing = await instance.inject({ url: '/files/nope.txt', headers: auth })
   t.equal(missing.statusCode, 404)
   t.strictSame(missing.json(), { detail: 'File not found' })
+  // The router refuses these before the route runs; frameworkErrors answers them {"detail": ...}.
+  const undecodable = await instance.inject({ url: '/files/%FF.txt', headers: auth })
+  t.equal(undecodable.statusCode, 400)
+  t.strictSame(undecodable.json(), { detail: 'Bad Request' })
+  const overlong = await instance.inject({ url: `/files/${'n'.repeat(101)}`, headers: auth })
+  t.equal(overlong.statusCode, 414)
+  t.strictSame(overlong.json(), { detail: 'URI Too Long' })
 
   const renamed = await instance.inject({ method: 'PATCH', url: '/files/a.txt', headers: auth, payload: { title: 'Renamed' } })
   t.equal(renamed.statusCode, 200)
