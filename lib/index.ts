@@ -107,7 +107,7 @@ const plugin: FastifyPluginCallback<FastifyFastapiOptions> = function fastifyFas
     getter (this: typeof app) { return apiFor(this, state) }
   })
   app.decorate('dependencyOverrides', state.overrides)
-  installJsonParser(app)
+  installJsonParser(app, format === 'fastapi')
   if (format === 'fastapi') installNotFound(app, options.redirectSlashes ?? true)
   installOpenapi(app, state, docs)
   done()

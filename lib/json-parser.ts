@@ -29,8 +29,11 @@ export const MAX_JSON_DEPTH = 1000
 
 const PARSE_ERROR = 'There was an error parsing the body'
 
-/** Replaces the `application/json` parser of `app` (the plugin's scope). */
-export function installJsonParser (app: FastifyInstance): void {
+/**
+ * Replaces the `application/json` parser of `app` (the plugin's scope). `notFoundFirst`: the
+ * plugin answers unknown URLs (errorFormat 'fastapi'), so their bodies are not refused first.
+ */
+export function installJsonParser (app: FastifyInstance, notFoundFirst = false): void {
   const { onProtoPoisoning, onConstructorPoisoning } = app.initialConfig
   const fastifyParser = app.getDefaultJsonParser(onProtoPoisoning ?? 'error', onConstructorPoisoning ?? 'error')
   app.removeContentTypeParser('application/json')
@@ -43,7 +46,15 @@ export function installJsonParser (app: FastifyInstance): void {
       // Plain routes: Fastify's parser as before (invalid UTF-8 replaced, any depth).
       const text = bytes.toString('utf8')
       fastifyParser(request, text, (error: Error | null, value?: unknown) => {
-        if (error !== null && error !== undefined) (error as unknown as Record<symbol, unknown>)[kRawBody] = text
+        if (error !== null && error !== undefined) {
+          // No route matched: Starlette answers 404 without reading the body, so a malformed one
+          // must not turn the plugin's 404 into Fastify's 400.
+          if (notFoundFirst && request.is404) {
+            done(null, undefined)
+            return
+          }
+          (error as unknown as Record<symbol, unknown>)[kRawBody] = text
+        }
         done(error, value)
       })
       return

@@ -28,6 +28,23 @@ t.test('an unknown path is 404 {"detail":"Not Found"}', async t => {
   }
 })
 
+t.test('a malformed JSON body to an unknown path or method is still its 404 or 405: Starlette never reads it', async t => {
+  const app = await build(t)
+  const json = { 'content-type': 'application/json' }
+  for (const [method, url, status, body] of [['POST', '/nope', 404, NOT_FOUND], ['DELETE', '/users', 405, NOT_ALLOWED]] as const) {
+    const res = await app.inject({ method, url, headers: json, payload: '{"a":' })
+    t.equal(res.statusCode, status, `${method} ${url}`)
+    t.same(res.json(), body)
+  }
+  // errorFormat 'fastify' keeps Fastify's answer: the body is parsed first.
+  const plain = Fastify()
+  await plain.register(fastapi, { errorFormat: 'fastify' })
+  t.teardown(() => plain.close())
+  const res = await plain.inject({ method: 'POST', url: '/nope', headers: json, payload: '{"a":' })
+  t.equal(res.statusCode, 400)
+  t.equal(res.json().code, 'FST_ERR_CTP_INVALID_JSON_BODY')
+})
+
 t.test('a known path with another method is 405 with allow', async t => {
   const cases: Array<{ method: HTTPMethods, url: string, allow: string }> = [
     { method: 'POST', url: '/items', allow: 'GET, HEAD' },
