@@ -86,7 +86,7 @@ interface Node {
   kind: 'object' | 'array' | 'scalar'
   /** A nullable wrapper lets null through. */
   nullable: boolean
-  /** Whether `redact` replaces this whole value. */
+  /** Whether `redact` replaces this whole value: marked secret, or inside a value that is. */
   secret: boolean
   /**
    * For an undefined value: `undefined` when accepted, 'missing' for error-items' missing
@@ -131,7 +131,7 @@ const KINDS: Record<string, Node['kind']> = {
   literal: 'scalar'
 }
 
-function buildNode (schema: z.ZodType): Node | null {
+function buildNode (schema: z.ZodType, inSecret = false): Node | null {
   const inner = unwrap(schema)
   const def = defOf(inner)
   const kind = KINDS[def.type]
@@ -149,7 +149,7 @@ function buildNode (schema: z.ZodType): Node | null {
     schema,
     kind,
     nullable: schema.safeParse(null).success,
-    secret: isSecret(schema),
+    secret: inSecret || isSecret(schema),
     undefinedOutcome: outcome,
     undefinedMissing: missing,
     undefinedMissingField: missingField,
@@ -164,12 +164,12 @@ function buildNode (schema: z.ZodType): Node | null {
     for (const [key, child] of Object.entries(def.shape as Record<string, z.ZodType>)) {
       // zod reads `input[key]`, inherited values included; error-items.ts reads own keys only.
       if (key in Object.prototype) return null
-      const childNode = buildNode(child)
+      const childNode = buildNode(child, node.secret)
       if (childNode === null) return null
       node.properties.push({ key, pointer: `/${escapePointer(key)}`, node: childNode })
     }
   } else if (kind === 'array') {
-    node.element = buildNode(def.element)
+    node.element = buildNode(def.element, node.secret)
     if (node.element === null) return null
     node.checks = ((def.checks ?? []) as object[])
     for (const check of node.checks) {

@@ -6,6 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify'
 import { kBackgroundTasks } from './symbols.js'
+import { loggableError } from './redact-log.js'
 
 /** The queue an argument declared with `BackgroundTasks()` receives; one per request. */
 export interface BackgroundTasks {
@@ -63,7 +64,7 @@ export class TaskQueue implements BackgroundTasks {
       try {
         await fn(...args)
       } catch (err) {
-        request.log.error({ err, route: routeOf(request), task: fn.name || 'anonymous' },
+        request.log.error({ err: loggableError(request, err), route: routeOf(request), task: fn.name || 'anonymous' },
           'A background task failed; the tasks after it were not run')
         return
       }

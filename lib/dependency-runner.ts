@@ -13,6 +13,7 @@ import { OP_CALL, OP_ENTER, OP_VALIDATE, type Occurrence, type Program } from '.
 import { securityScopesValue, type Dependency } from './dependencies.js'
 import { TaskQueue, type PendingEntry, type PendingWork } from './background.js'
 import { kFrame, kPendingWork, kTimedOut } from './symbols.js'
+import { loggableError } from './redact-log.js'
 
 const UNSET = Symbol('unset')
 const FAILED = Symbol('failed')
@@ -261,7 +262,7 @@ function closeAndLog (frame: Frame): void {
   frame.work ??= pendingWorkOf(frame)?.start(request, tasks === null ? 'teardown' : 'task') ?? null
   const ran = tasks === null ? Promise.resolve() : tasks.run(request, frame.work)
   ran.then(() => closeExits(frame, timedOut !== undefined, timedOut)).then(({ failed, error }) => {
-    if (failed && error !== timedOut) request.log.error({ err: error }, 'A dependency teardown (code after yield) failed')
+    if (failed && error !== timedOut) request.log.error({ err: loggableError(request, error) }, 'A dependency teardown (code after yield) failed')
   }, /* c8 ignore next */ () => {})
 }
 
@@ -282,7 +283,7 @@ export function markTimedOut (request: FastifyRequest, error: Error): void {
   if (frame === undefined || frame.exits === null || frame.work !== null) return
   frame.work = pendingWorkOf(frame)?.start(request, 'handler', () => {
     closeExits(frame, true, error).then(({ failed, error: remaining }) => {
-      if (failed && remaining !== error) request.log.error({ err: remaining }, 'A dependency teardown (code after yield) failed')
+      if (failed && remaining !== error) request.log.error({ err: loggableError(request, remaining) }, 'A dependency teardown (code after yield) failed')
     }, /* c8 ignore next */ () => {})
   }) ?? null
 }
@@ -306,6 +307,6 @@ export function rethrowUnlessTimedOut (request: FastifyRequest, error: unknown):
 export function lateError (request: FastifyRequest, error: unknown): never {
   const timedOut = (request as Marked)[kTimedOut]
   const isAbort = error === timedOut || (error instanceof Error && (error.name === 'AbortError' || error.cause === timedOut))
-  if (!isAbort) request.log.error({ err: error }, 'The handler failed after its handlerTimeout had answered the request')
+  if (!isAbort) request.log.error({ err: loggableError(request, error) }, 'The handler failed after its handlerTimeout had answered the request')
   return undefined as never
 }

@@ -23,6 +23,11 @@ export interface IssueContext {
   fromString: boolean
   /** True when something in the schema is marked secret. */
   hasSecrets: boolean
+  /**
+   * `input` with its secrets replaced ({@link redact} by `schema`), made once per argument when
+   * `hasSecrets`; a union member's context gets its union's, so no member echoes another's secret.
+   */
+  redacted?: { value: unknown }
 }
 
 /** A value put in place of a secret in `input` (pydantic's SecretStr shows the same). */
@@ -30,6 +35,9 @@ export const REDACTED = '**********'
 
 /** Appends one item per failing value (the first failing rule only, as pydantic). */
 export function pushIssueItems (issues: readonly Issue[], context: IssueContext, out: ErrorItem[]): void {
+  // One redacted copy of the whole input serves every item: a value under a secret at any depth
+  // (a list, an object, a union member marked secret) reads as the secret does.
+  if (context.hasSecrets && context.redacted === undefined) context = { ...context, redacted: { value: redact(context.schema, context.input) } }
   const seen = new Set<string>()
   for (const issue of issues) {
     const union = collapsedUnion(issue, context)
@@ -260,13 +268,13 @@ function unionError (
   // issues are relative to the union's value, so they are described against the member.
   const located = locate(context, path)
   const members: z.ZodType[] = defOf(unwrap(located.schema ?? context.schema)).options ?? []
-  // A member sees the value redacted as the whole union would: a secret for one member
-  // must not be echoed by another member's error.
-  const input = context.hasSecrets ? redact(located.schema, value) : value
+  // A member shows the value redacted as the whole union (and what holds it) would: a secret
+  // for one member must not be echoed by another member's error.
+  const redacted = context.redacted === undefined ? undefined : { value: displayAt(context.redacted.value, path) }
   const nullable = nullableMember(members)
   if (nullable !== -1) {
     // `X | None` is nullable X to pydantic: X's errors, without a member name.
-    pushIssueItems(issue.errors[nullable] ?? [], { ...context, loc: [...context.loc, ...located.loc], input, schema: members[nullable] }, out)
+    pushIssueItems(issue.errors[nullable] ?? [], { ...context, loc: [...context.loc, ...located.loc], input: value, schema: members[nullable], redacted }, out)
     return
   }
   issue.errors.forEach((branch, index) => {
@@ -275,8 +283,9 @@ function unionError (
     pushIssueItems(branch, {
       ...context,
       loc: [...context.loc, ...located.loc, tag],
-      input,
-      schema: member ?? context.schema
+      input: value,
+      schema: member ?? context.schema,
+      redacted
     }, out)
   })
 }
@@ -380,10 +389,41 @@ function valueAt (root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return current
 }
 
-/** What `input` may show: secrets replaced, non-finite numbers as strings. */
+/**
+ * What `input` may show: secrets replaced, non-finite numbers as strings. `input` is the value
+ * at `path` in `context.input`.
+ */
 function shown (input: unknown, path: Loc, context: IssueContext): unknown {
-  const value = context.hasSecrets ? redact(locate(context, path).schema, input) : input
-  return jsonSafe(value)
+  if (context.redacted === undefined || input === undefined || input === null) return jsonSafe(input)
+  return jsonSafe(displayAt(context.redacted.value, path))
+}
+
+/**
+ * The value at `path` in a {@link redact}ed copy: {@link REDACTED} once the path enters a
+ * value replaced whole (everything under a secret is secret).
+ */
+function displayAt (redacted: unknown, path: Loc): unknown {
+  let current = redacted
+  for (const key of path) {
+    if (current === REDACTED) return REDACTED
+    if (current === null || typeof current !== 'object') return undefined
+    current = Object.hasOwn(current, key) ? (current as any)[key] : undefined
+  }
+  return current
+}
+
+/** A container {@link jsonSafe} walks: an array or a plain object (JSON gives no other). */
+function isPlainContainer (value: unknown): value is object {
+  if (value === null || typeof value !== 'object') return false
+  if (Array.isArray(value)) return true
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+function safeScalar (value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value)
+  if (typeof value === 'bigint') return value.toString()
+  return value
 }
 
 /**
@@ -392,50 +432,141 @@ function shown (input: unknown, path: Loc, context: IssueContext): unknown {
  * Returns `value` itself when nothing needs changing.
  */
 export function jsonSafe (value: unknown): unknown {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value)
-  if (typeof value === 'bigint') return value.toString()
-  if (value === null || typeof value !== 'object') return value
+  if (!isPlainContainer(value)) return safeScalar(value)
+  // A plain recursive walk serves what a 422 echoes (a few levels, a few values); a deeper or
+  // larger value, or a cyclic one (a handler's return value), gets the iterative walk.
+  nodesLeft = MAX_NODES
+  const safe = jsonSafeSmall(value, 0)
+  return safe === TOO_BIG ? jsonSafeTree(value) : safe
+}
+
+const TOO_BIG = Symbol('too big')
+const MAX_DEPTH = 64
+const MAX_NODES = 10_000
+let nodesLeft = 0
+
+function jsonSafeSmall (value: object, depth: number): unknown {
+  if (depth === MAX_DEPTH || --nodesLeft < 0) return TOO_BIG
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined
-    value.forEach((v, i) => {
-      const safe = jsonSafe(v)
-      if (safe !== v) (copy ??= [...value])[i] = safe
-    })
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i]
+      const safe = isPlainContainer(v) ? jsonSafeSmall(v, depth + 1) : safeScalar(v)
+      if (safe === TOO_BIG) return TOO_BIG
+      if (safe !== v) (copy ??= value.slice())[i] = safe
+    }
     return copy ?? value
   }
-  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value
   let copy: Record<string, unknown> | undefined
-  for (const [k, v] of Object.entries(value)) {
-    const safe = jsonSafe(v)
-    if (safe !== v) (copy ??= { ...value })[k] = safe
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key]
+    const safe = isPlainContainer(v) ? jsonSafeSmall(v, depth + 1) : safeScalar(v)
+    if (safe === TOO_BIG) return TOO_BIG
+    if (safe !== v) setKey(copy ??= { ...value }, key, safe)
   }
   return copy ?? value
 }
 
-/** A copy of `value` with every secret field replaced by {@link REDACTED}. */
-export function redact (schema: z.ZodType | undefined, value: unknown): unknown {
-  if (schema === undefined) return value
-  // Nothing sent, nothing to hide: a missing secret reads `input: null`, as FastAPI's.
-  if (isSecret(schema)) return value === undefined || value === null ? value : REDACTED
+/** `object[key] = value`, a "__proto__" key included (as an own key, as JSON.parse makes it). */
+function setKey (object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true })
+  else object[key] = value
+}
+
+interface Pending {
+  source: any
+  /** An object's keys; null for an array. */
+  keys: string[] | null
+  index: number
+  /** Made on the first change. */
+  copy: any
+}
+
+/**
+ * {@link jsonSafe} over any tree, without recursion (an echoed input may be nested a thousand
+ * levels deep). Each container is walked once (`done`): a value shared, or cyclic (a handler's
+ * return value failing its response model), costs nothing more.
+ */
+function jsonSafeTree (root: object): unknown {
+  const done = new Map<object, unknown>()
+  const open = (source: any): Pending => {
+    // In progress: a cycle back to it reads as itself.
+    done.set(source, source)
+    return { source, keys: Array.isArray(source) ? null : Object.keys(source), index: 0, copy: undefined }
+  }
+  const store = (frame: Pending, key: string | number, v: unknown): void => {
+    frame.copy ??= frame.keys === null ? frame.source.slice() : { ...frame.source }
+    setKey(frame.copy, key as string, v)
+  }
+  const stack: Pending[] = [open(root)]
+  for (;;) {
+    const top = stack[stack.length - 1]
+    const length = top.keys === null ? top.source.length : top.keys.length
+    if (top.index < length) {
+      const key = top.keys === null ? top.index : top.keys[top.index]
+      const child = top.source[key]
+      if (isPlainContainer(child)) {
+        if (!done.has(child)) {
+          stack.push(open(child))
+          continue
+        }
+        const safe = done.get(child)
+        if (safe !== child) store(top, key, safe)
+      } else {
+        const safe = safeScalar(child)
+        if (safe !== child) store(top, key, safe)
+      }
+      top.index++
+      continue
+    }
+    stack.pop()
+    const result = top.copy ?? top.source
+    done.set(top.source, result)
+    if (stack.length === 0) return result
+    const parent = stack[stack.length - 1]
+    if (result !== top.source) store(parent, parent.keys === null ? parent.index : parent.keys[parent.index], result)
+    parent.index++
+  }
+}
+
+/**
+ * A copy of `value` with every value under a schema marked secret replaced by {@link REDACTED}
+ * (null and undefined stay: nothing sent, nothing to hide). `'input'` reads a request value (a
+ * pipe by its input schema); `'output'` a response model's data (a pipe by both ends: what
+ * came of a secret stays secret).
+ */
+export function redact (schema: z.ZodType | undefined, value: unknown, side: 'input' | 'output' = 'input'): unknown {
+  if (schema === undefined || value === undefined || value === null) return value
+  // A missing secret reads `input: null`, as FastAPI's.
+  if (isSecret(schema)) return REDACTED
   const def = defOf(unwrap(schema))
-  // Which member of a union the value was meant for cannot be told: every member redacts.
-  if (def.type === 'union') return (def.options as z.ZodType[]).reduce((v, option) => redact(option, v), value)
-  if (def.type === 'intersection') return redact(def.right, redact(def.left, value))
-  if (def.type === 'pipe') return redact(def.in, value)
-  if (value === null || typeof value !== 'object') return value
+  if (def.type === 'union') {
+    const options = def.options as z.ZodType[]
+    // zod's output took the first member that accepts it (pydantic serializes by the value's
+    // type too); for a rejected input, which member it was meant for cannot be told: every
+    // member redacts.
+    const member = side === 'output' ? options.find(option => option.safeParse(value).success) : undefined
+    return member !== undefined ? redact(member, value, side) : options.reduce<unknown>((v, option) => redact(option, v, side), value)
+  }
+  if (def.type === 'intersection') return redact(def.right, redact(def.left, value, side), side)
+  if (def.type === 'pipe') return side === 'input' ? redact(def.in, value, side) : redact(def.out, redact(def.in, value, side), side)
+  if (typeof value !== 'object') return value
   if (Array.isArray(value)) {
-    if (def.type === 'array') return value.map(v => redact(def.element, v))
-    if (def.type === 'tuple') return value.map((v, i) => redact(def.items[i] ?? def.rest ?? undefined, v))
+    if (def.type === 'array') return value.map(v => redact(def.element, v, side))
+    if (def.type === 'set') return value.map(v => redact(def.valueType, v, side))
+    if (def.type === 'tuple') return value.map((v, i) => redact(def.items[i] ?? def.rest ?? undefined, v, side))
     return value
   }
-  if (def.type === 'object' || def.type === 'record') {
-    const copy: Record<string, unknown> = {}
-    for (const [key, v] of Object.entries(value)) {
-      copy[key] = redact(def.type === 'object' ? def.shape[key] : def.valueType, v)
-    }
-    return copy
+  if (def.type !== 'object' && def.type !== 'record') return value
+  const copy: Record<string, unknown> = {}
+  for (const [key, v] of Object.entries(value)) {
+    // An own key only: an extra `constructor` must not read Object.prototype's.
+    const field: z.ZodType | undefined = def.type === 'record'
+      ? def.valueType
+      : Object.hasOwn(def.shape, key) ? def.shape[key] : def.catchall
+    setKey(copy, key, redact(field, v, side))
   }
-  return value
+  return copy
 }
 
 /** Python's repr of a JSON-like value: strings in single quotes, True/False/None. */

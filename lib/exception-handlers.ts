@@ -10,6 +10,7 @@ import { HTTPException, RequestValidationError, ResponseValidationError, isSenda
 import { locateJsonError } from './json-error.js'
 import { kRawBody } from './symbols.js'
 import { markTimedOut } from './dependency-runner.js'
+import { loggableError } from './redact-log.js'
 
 /** A user's handler for one error class, as FastAPI's `@app.exception_handler(Cls)`. */
 export type ExceptionHandler<TError = any> = (
@@ -55,7 +56,7 @@ export function buildErrorHandler (settings: ErrorSettings) {
     }
     // A handler may throw anything (a string, null): only an object can carry our marks.
     if (error === null || typeof error !== 'object') {
-      request.log.error({ err: error }, 'Unhandled error in route handler')
+      request.log.error({ err: loggableError(request, error) }, 'Unhandled error in route handler')
       return sendInternalError(reply)
     }
     if (kRawBody in error) return sendJsonError(settings, reply, error)
@@ -75,7 +76,7 @@ export function buildErrorHandler (settings: ErrorSettings) {
     const code = typeof error.statusCode === 'number' ? error.statusCode : 500
     // Fastify's own 4xx (413 body too large, 415 media type, …): FastAPI's shape, reason phrase only.
     if (code >= 400 && code < 500) return reply.code(code).send({ detail: STATUS_CODES[code] ?? 'Bad Request' })
-    request.log.error({ err: error }, 'Unhandled error in route handler')
+    request.log.error({ err: loggableError(request, error) }, 'Unhandled error in route handler')
     return sendInternalError(reply)
   }
 }

@@ -12,6 +12,8 @@ import { Ajv, type AnySchema, type ErrorObject, type ValidateFunction } from 'aj
 import fastJson from 'fast-json-stringify'
 import type { z } from 'zod'
 import { checkJsonSchema, DATE_KEYWORD, exactJsonSchema, responseCheckSchema, topLevelOf, type JSONSchema } from './json-schema.js'
+import { REDACTED } from './error-items.js'
+import { containsSecret, defOf, isSecret, unwrap } from './zod-internals.js'
 
 // Options that make ajv decide like zod: no coercion, no `u` flag on patterns (zod's regexes
 // here have none), no NaN/Infinity. Lengths: both count code points (a lone surrogate as one).
@@ -210,15 +212,16 @@ function mergeNullable (json: JSONSchema): JSONSchema | null {
  * model, or is `undefined`). `null` when JSON Schema cannot express the model exactly.
  *
  * The value is validated without being changed, then fast-json-stringify writes only the
- * declared fields, dates as ISO strings. FastAPI's `responseModelExclude*` / include options
- * are not applied: use it only for routes without them.
+ * declared fields, dates as ISO strings, a field marked secret as "**********" (written by the
+ * compiled code itself: a model without secrets compiles as before). FastAPI's
+ * `responseModelExclude*` / include options are not applied: use it only for routes without them.
  */
 export function compileFastSerializer (model: z.ZodType): ((value: unknown) => string) | null {
   const check = responseCheckSchema(model)
   const output = exactJsonSchema(model, 'output')
   if (check === null || output === null) return null
   const validate = compileCached(checker, check)
-  const stringify = cached(serializers, forSerializer(output),
+  const stringify = cached(serializers, forSerializer(output, containsSecret(model) ? model : undefined),
     schema => fastJson(schema as Parameters<typeof fastJson>[0]) as (value: unknown) => string)
   return function fastSerialize (value) {
     if (value === undefined || !(validate(value) as boolean)) throw FAST_PATH_MISS
@@ -231,9 +234,20 @@ export function compileFastSerializer (model: z.ZodType): ((value: unknown) => s
  * - it writes required properties first, so `required` keeps only the leading run of
  *   required keys (the value is validated already; `required` is only an ordering hint);
  * - a nullable `anyOf: [X, { type: 'null' }]` becomes `type: [X.type, 'null']`, which it
- *   serializes without a runtime ajv call per value (the value is validated already).
+ *   serializes without a runtime ajv call per value (the value is validated already);
+ * - with `model` (the zod schema `json` was made from, given when it holds a secret), a value
+ *   marked secret becomes a `const` "**********" (null still written as null), as the zod path's
+ *   `redact(model, data, 'output')` writes it.
  */
-function forSerializer (json: JSONSchema): JSONSchema {
+function forSerializer (json: JSONSchema, model?: z.ZodType): JSONSchema {
+  if (model !== undefined && isSecret(model)) {
+    const secret: Record<string, unknown> = { type: model.safeParse(null).success ? ['string', 'null'] : 'string', const: REDACTED }
+    // It writes a missing property's default as given: a secret default is a secret.
+    if (json.default !== undefined) secret.default = json.default === null ? null : REDACTED
+    return secret as JSONSchema
+  }
+  // The zod schema of what is inside (z.toJSONSchema writes wrappers on the same node).
+  const inner = model === undefined ? undefined : defOf(unwrap(model))
   const node: Record<string, any> = { ...(mergeNullable(json) ?? json) }
   // Validated already; fast-json-stringify would write a `const` without looking at the value.
   delete node.const
@@ -241,7 +255,8 @@ function forSerializer (json: JSONSchema): JSONSchema {
   if (node.properties !== undefined) {
     const properties: Record<string, JSONSchema> = {}
     for (const [key, value] of Object.entries(node.properties as Record<string, JSONSchema>)) {
-      properties[key] = forSerializer(value)
+      const field = inner?.type === 'object' && Object.hasOwn(inner.shape, key) ? inner.shape[key] as z.ZodType : undefined
+      properties[key] = forSerializer(value, field)
     }
     node.properties = properties
     const required = new Set<string>(node.required ?? [])
@@ -250,7 +265,8 @@ function forSerializer (json: JSONSchema): JSONSchema {
     while (prefix < keys.length && required.has(keys[prefix])) prefix++
     node.required = keys.slice(0, prefix)
   }
-  if (node.items !== undefined && !Array.isArray(node.items)) node.items = forSerializer(node.items)
-  if (Array.isArray(node.anyOf)) node.anyOf = node.anyOf.map(forSerializer)
+  if (node.items !== undefined && !Array.isArray(node.items)) node.items = forSerializer(node.items, inner?.type === 'array' ? inner.element : undefined)
+  // A nullable that did not merge: the non-null member is what the wrappers wrap.
+  if (Array.isArray(node.anyOf)) node.anyOf = node.anyOf.map((member: JSONSchema) => forSerializer(member, member.type === 'null' || model === undefined ? undefined : unwrap(model)))
   return node as JSONSchema
 }

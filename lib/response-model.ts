@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod'
 import { ResponseValidationError, type ErrorItem } from './exceptions.js'
-import { pushIssueItems } from './error-items.js'
+import { pushIssueItems, redact } from './error-items.js'
 import { containsSecret, defOf, schemaAt, unwrap, wrappersOf } from './zod-internals.js'
 import { compileFastSerializer, FAST_PATH_MISS } from './fast-path.js'
 
@@ -58,7 +58,10 @@ export function compileResponseSerializer (model: z.ZodType, options: ResponseMo
   }
 }
 
-/** Compiles the filter for a model and its options, once per route. */
+/**
+ * Compiles the filter for a model and its options, once per route. A field marked secret is
+ * sent as "**********", as pydantic serializes a SecretStr (null stays null).
+ */
 export function compileResponseModel (model: z.ZodType, options: ResponseModelOptions): ResponseFilter {
   const hasSecrets = containsSecret(model)
   const include = options.responseModelInclude === undefined ? null : new Set(options.responseModelInclude)
@@ -73,13 +76,14 @@ export function compileResponseModel (model: z.ZodType, options: ResponseModelOp
       pushIssueItems(result.error.issues, { loc: ['response'], input: value, schema: model, fromString: false, hasSecrets }, errors)
       throw new ResponseValidationError(errors)
     }
-    if (!trims) return result.data
+    if (!trims) return hasSecrets ? redact(model, result.data, 'output') : result.data
     let out = result.data
     if (excludeUnset === true) out = keepSet(model, out, value)
     if (excludeDefaults === true) out = dropDefaults(model, out)
     if (excludeNone === true) out = dropNone(out)
     if (include !== null || exclude !== null) out = pickTop(out, include, exclude)
-    return out
+    // Last: excludeDefaults compares the value itself, as pydantic compares a SecretStr's.
+    return hasSecrets ? redact(model, out, 'output') : out
   }
 }
 

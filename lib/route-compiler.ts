@@ -13,7 +13,8 @@ import { compileGraph, type CompiledGraph, type SecurityRequirement } from './de
 import type { Dependency } from './dependencies.js'
 import { isZodSchema } from './zod-internals.js'
 import { JSONResponse, Response, FileResponse } from './responses.js'
-import { kApiRoute, kFormRoute } from './symbols.js'
+import { kApiRoute, kFormRoute, kSecretArgs } from './symbols.js'
+import { secretArgsOf, type SecretArgs } from './redact-log.js'
 
 const ROUTE_KEYS = new Set([
   'args', 'dependencies', 'statusCode', 'responseClass', 'responseModel', 'responses', 'summary', 'description', 'responseDescription',
@@ -116,6 +117,8 @@ export function compileRoute (site: RouteSite, decl: RouteDecl, handler: Functio
   const answerInvalid = buildInvalidAnswer(errorSettings)
 
   const uses = new Set([...documented.uses, ...running.uses])
+  // For the error lines of this route (redact-log.ts): which arguments hold a secret.
+  const secrets: SecretArgs = { args: secretArgsOf(running.specs) }
   let fastifyHandler: RouteOptions['handler']
   let prepareOverrides: CompiledRoute['prepareOverrides']
   if (documented.program === null) {
@@ -129,6 +132,7 @@ export function compileRoute (site: RouteSite, decl: RouteDecl, handler: Functio
       const next = planOf(graph)
       return () => {
         plan = next
+        secrets.args = secretArgsOf(graph.specs)
         for (const dep of graph.uses) uses.add(dep)
       }
     }
@@ -142,7 +146,7 @@ export function compileRoute (site: RouteSite, decl: RouteDecl, handler: Functio
     ...passThrough,
     method: methods as HTTPMethods[],
     url,
-    config: { ...decl.config, [kApiRoute]: true, ...(running.readsForm ? { [kFormRoute]: true } : {}) },
+    config: { ...decl.config, [kApiRoute]: true, [kSecretArgs]: secrets, ...(running.readsForm ? { [kFormRoute]: true } : {}) },
     errorHandler,
     handler: fastifyHandler
   } as RouteOptions

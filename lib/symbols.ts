@@ -30,3 +30,5 @@ export const kTimedOut = Symbol('fastify-fastapi.timedOut')
 export const kFrame = Symbol('fastify-fastapi.frame')
 /** Route config: what a route reads of a form body (fields, files and their limits). */
 export const kFormInfo = Symbol('fastify-fastapi.formInfo')
+/** Route config: the arguments holding a secret (redact-log.ts), a holder that dependency overrides update. */
+export const kSecretArgs = Symbol('fastify-fastapi.secretArgs')

@@ -113,7 +113,8 @@ export function schemaAt (schema: z.ZodType, path: ReadonlyArray<PropertyKey>): 
   for (const key of path) {
     if (current === undefined) return undefined
     const def = defOf(unwrap(current))
-    if (def.type === 'object') current = def.shape[key as string] ?? def.catchall
+    // An own key only: `constructor` or `toString` must not read Object.prototype's.
+    if (def.type === 'object') current = (Object.hasOwn(def.shape, key) ? def.shape[key as string] : undefined) ?? def.catchall
     else if (def.type === 'array') current = def.element
     else if (def.type === 'record') current = def.valueType
     else if (def.type === 'tuple') current = def.items[key as number] ?? def.rest
@@ -138,9 +139,20 @@ export function metaOf (schema: z.ZodType): Record<string, unknown> {
   return merged
 }
 
-/** True when the user marked the value secret (`secret: true`, which sets JSON Schema's writeOnly). */
+/**
+ * True when the user marked the value secret (`secret: true`, which sets JSON Schema's writeOnly),
+ * on the schema or on what it wraps (optional, default, … and a lazy's target); the outermost
+ * mark wins, as in {@link metaOf}.
+ */
 export function isSecret (schema: z.ZodType | undefined): boolean {
-  return schema !== undefined && metaOf(schema).writeOnly === true
+  let current = schema
+  while (current !== undefined) {
+    const mark = z.globalRegistry.get(current)?.writeOnly
+    if (mark !== undefined) return mark === true
+    const def = defOf(current)
+    current = WRAPPERS.has(def.type) ? def.innerType : def.type === 'lazy' ? def.getter() : undefined
+  }
+  return false
 }
 
 /** True when `schema` or anything inside it is marked secret; walks each schema once. */
@@ -151,11 +163,18 @@ export function containsSecret (schema: z.ZodType, seen = new Set<z.ZodType>()):
   const def = defOf(schema)
   const children: z.ZodType[] = []
   if (WRAPPERS.has(def.type)) children.push(def.innerType)
-  if (def.type === 'object') children.push(...Object.values(def.shape as Record<string, z.ZodType>))
+  if (def.type === 'object') {
+    children.push(...Object.values(def.shape as Record<string, z.ZodType>))
+    if (def.catchall !== undefined) children.push(def.catchall)
+  }
   if (def.type === 'array') children.push(def.element)
-  if (def.type === 'record') children.push(def.valueType)
+  if (def.type === 'record' || def.type === 'set') children.push(def.valueType)
   if (def.type === 'union') children.push(...def.options)
-  if (def.type === 'tuple') children.push(...def.items)
+  if (def.type === 'intersection') children.push(def.left, def.right)
+  if (def.type === 'tuple') {
+    children.push(...def.items)
+    if (def.rest != null) children.push(def.rest)
+  }
   if (def.type === 'pipe') children.push(def.in, def.out)
   if (def.type === 'lazy') children.push(def.getter())
   return children.some(child => containsSecret(child, seen))

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { Field } from '../lib/index.js'
 import { exactJsonSchema, responseCheckSchema } from '../lib/json-schema.js'
 import { compileFastCheck, compileFastParse, compileFastSerializer, FAST_PARSE_FAIL, FAST_PATH_MISS } from '../lib/fast-path.js'
+import { compileResponseModel, serializeJson } from '../lib/response-model.js'
 import { mulberry32, pick, chance, NUMBERS, str, wrong, strings, numbers, oneOf, dates, array, object, clone, type Gen } from './generators.js'
 
 /** A mismatch, printable (tap's diff cannot print an invalid Date). */
@@ -122,7 +123,34 @@ const CASES: Case[] = [
       req: numbers
     }),
     input: false
-  }
+  },
+  // A field marked secret is written "**********" by both paths (pydantic's SecretStr), null as null.
+  {
+    name: 'secrets at every depth',
+    schema: z.object({
+      user: z.string(),
+      password: Field(z.string(), { secret: true }),
+      pin: Field(z.int(), { secret: true }).optional(),
+      hint: Field(z.string().nullable(), { secret: true }),
+      keys: z.array(Field(z.string(), { secret: true })).max(3),
+      creds: Field(z.object({ a: z.string() }), { secret: true }).nullish(),
+      nested: z.object({ token: Field(z.string(), { secret: true }).default('t'), n: z.int() }),
+      when: Field(z.date(), { secret: true }).optional()
+    }),
+    gen: object({
+      user: strings(),
+      password: strings(),
+      pin: numbers,
+      hint: oneOf('h', null, ''),
+      keys: array(strings(), 4),
+      creds: wrong(r => chance(r, 0.3) ? null : object({ a: strings() })(r)),
+      nested: object({ token: strings(), n: numbers }),
+      when: dates
+    }),
+    input: false
+  },
+  { name: 'a secret model', schema: Field(z.object({ a: z.string() }), { secret: true }), gen: object({ a: strings() }), input: false },
+  { name: 'a list of secrets, nullable', schema: z.array(Field(z.string(), { secret: true }).nullable()), gen: array(wrong(r => chance(r, 0.3) ? null : str(r))), input: false }
 ]
 
 const PER_CASE = 100
@@ -164,6 +192,8 @@ for (const c of CASES) {
     t.test(`output: ${c.name}`, async t => {
       const serialize = compileFastSerializer(c.schema)
       if (serialize === null) return t.fail('expected an exact response model')
+      // The zod path: what the route sends when the fast path is not taken.
+      const filter = compileResponseModel(c.schema, {})
       const r = mulberry32(c.name.length * 104729)
       const mismatches: unknown[] = []
       let valid = 0
@@ -181,13 +211,13 @@ for (const c of CASES) {
         if (!same(value, before)) mismatches.push(show({ value, changed: true }))
         if (expected.success) {
           // undefined at the top is left to zod (it may become a default, or no body).
-          const wanted = value === undefined ? FAST_PATH_MISS : JSON.stringify(expected.data)
+          const wanted = value === undefined ? FAST_PATH_MISS : serializeJson(filter(value))
           if (json !== wanted) mismatches.push(show({ value, zod: wanted, fast: json }))
         } else if (json !== FAST_PATH_MISS) {
           mismatches.push(show({ value, zod: 'fails', fast: json }))
         }
       }
-      t.same(mismatches, [], 'fast serializer agrees with JSON.stringify(zod output)')
+      t.same(mismatches, [], 'fast serializer agrees with the zod path, JSON.stringify(zod output) with secrets redacted')
       t.ok(valid >= 5 && valid <= PER_CASE - 5, `both valid and invalid values (${valid} valid)`)
     })
   }
@@ -218,6 +248,27 @@ t.test('lengths in code points and flag-less patterns, as zod counts them', asyn
   t.equal(check('\ud800\ud800\ud800'), false, 'a lone surrogate counts once')
   t.equal(check('\ud800\udc00a'), true)
   t.equal(z.string().max(2).regex(/^.+$/).safeParse('😀😀').success, true, 'zod agrees')
+})
+
+t.test('a field marked secret is written "**********" by the compiled serializer', async t => {
+  const Secret = Field(z.string(), { secret: true })
+  const model = z.object({
+    user: z.string(),
+    password: Secret,
+    hint: Secret.nullable(),
+    backup: Secret.optional(),
+    pins: z.array(Field(z.int(), { secret: true })),
+    token: Field(z.string(), { secret: true, default: 'dflt' })
+  })
+  const serialize = compileFastSerializer(model)
+  if (serialize === null) return t.fail('expected an exact response model')
+  const value = { user: 'ann', password: 'hunter2', hint: null, pins: [1234], extra: 'x' }
+  const stars = '"**********"'
+  t.equal(serialize(value), `{"user":"ann","password":${stars},"hint":null,"pins":[${stars}],"token":${stars}}`)
+  t.equal(serialize(value), serializeJson(compileResponseModel(model, {})(value)), 'the zod path\'s bytes')
+  t.equal(compileFastSerializer(Secret)?.('hunter2'), stars, 'a secret model')
+  // Without a secret, the same serializer as before: the value as it is.
+  t.equal(compileFastSerializer(z.object({ password: z.string() }))?.({ password: 'hunter2' }), '{"password":"hunter2"}')
 })
 
 t.test('exact JSON Schemas', async t => {

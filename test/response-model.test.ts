@@ -2,6 +2,8 @@ import t from 'tap'
 import { z } from 'zod'
 import { build, logCapture } from './helper.js'
 import { Field, HTTPException, Path, ResponseValidationError, isResponseValidationError } from '../lib/index.js'
+import { compileResponseModel } from '../lib/response-model.js'
+import { jsonSafe } from '../lib/error-items.js'
 
 const Tag = z.object({ name: z.string() })
 const Owner = z.object({ id: z.number(), profile: z.object({ nick: z.string() }) })
@@ -185,6 +187,72 @@ t.test('a return value that breaks the model is a 500, logged without the value'
     t.same(res.json(), { custom: [['response', 'name'], ['response', 'tags']] })
     t.ok(isResponseValidationError(new ResponseValidationError([])))
   })
+})
+
+t.test('a field marked secret reads "**********" after the exclude options, as pydantic\'s SecretStr', async t => {
+  const app = await build(t)
+  const Account = z.object({
+    user: z.string(),
+    password: Field(z.string(), { secret: true }),
+    hint: Field(z.string().nullable(), { secret: true }),
+    pin: Field(z.string(), { secret: true, default: '0000' }),
+    backup: Field(z.string().optional(), { secret: true })
+  })
+  const value = { user: 'ann', password: 'hunter2', hint: null, pin: '0000' }
+  app.api.get('/none', { responseModel: Account, responseModelExcludeNone: true }, () => value)
+  app.api.get('/defaults', { responseModel: Account, responseModelExcludeDefaults: true }, () => value)
+  app.api.get('/unset', { responseModel: Account, responseModelExcludeUnset: true }, () => ({ user: 'ann', password: 'hunter2', hint: 'h' }))
+  app.api.get('/exclude', { responseModel: Account, responseModelExclude: ['user'] }, () => ({ ...value, backup: 'b' }))
+  const get = async (url: string) => (await app.inject({ url })).json()
+  // A null secret stays null (dropped by excludeNone); a default equal to its value is dropped
+  // by excludeDefaults, compared before the value is hidden.
+  t.same(await get('/none'), { user: 'ann', password: '**********', pin: '**********' })
+  t.same(await get('/defaults'), { user: 'ann', password: '**********', hint: null })
+  t.same(await get('/unset'), { user: 'ann', password: '**********', hint: '**********' })
+  t.same(await get('/exclude'), { password: '**********', hint: null, pin: '**********', backup: '**********' })
+})
+
+t.test('compileResponseModel redacts a secret inside a list, a record, a union or a catchall', async t => {
+  const Secret = Field(z.string(), { secret: true })
+  const filter = compileResponseModel(z.object({
+    list: z.array(z.object({ s: Secret })),
+    map: z.record(z.string(), Secret),
+    either: z.union([z.number(), Secret]),
+    rest: z.object({}).catchall(Secret)
+  }), {})
+  t.same(filter({ list: [{ s: 'x' }], map: { k: 'x' }, either: 'x', rest: { k: 'x' } }),
+    { list: [{ s: '**********' }], map: { k: '**********' }, either: '**********', rest: { k: '**********' } })
+  // A union member that is not secret is sent as it is.
+  t.same(filter({ list: [], map: {}, either: 5, rest: {} }), { list: [], map: {}, either: 5, rest: {} })
+})
+
+t.test('the input of a failing return value: any depth, shared or cyclic, non-finite numbers', async t => {
+  const logs = logCapture()
+  const app = await build(t, {}, { logger: { stream: logs.stream } })
+  const cyclic: Record<string, unknown> = { n: Infinity }
+  cyclic.self = cyclic
+  cyclic.again = cyclic
+  app.api.get('/cyclic', { responseModel: z.object({ name: z.string() }) }, () => cyclic as any)
+  const res = await app.inject({ url: '/cyclic' })
+  t.equal(res.statusCode, 500)
+  // Described (not a stack overflow in the item's input copy).
+  t.match(logs.lines.find(line => line.level === 50), { msg: /Response validation failed/, errors: [{ type: 'missing', loc: ['response', 'name'] }] })
+
+  let deep: unknown = [Infinity, 10n]
+  for (let i = 0; i < 100_000; i++) deep = [deep]
+  let copy = jsonSafe(deep)
+  for (let i = 0; i < 100_000; i++) copy = (copy as unknown[])[0]
+  t.same(copy, ['Infinity', '10'], 'a 100,000-level value, copied without recursion')
+  const shared = { x: -Infinity }
+  t.same(jsonSafe({ a: shared, b: [shared], c: 1 }), { a: { x: '-Infinity' }, b: [{ x: '-Infinity' }], c: 1 })
+  const flat = { a: 1, b: 'x', c: null }
+  t.equal(jsonSafe(flat), flat, 'unchanged: the value itself')
+  const nested = { a: [{ b: 1 }] }
+  t.equal(jsonSafe(nested), nested, 'unchanged nested: the value itself')
+  const proto = JSON.parse('{"__proto__": {"x": NaN}, "y": 1}'.replace('NaN', '1e999'))
+  const safe = jsonSafe(proto) as object
+  t.ok(Object.hasOwn(safe, '__proto__'), 'a "__proto__" key stays a key')
+  t.equal(JSON.stringify(safe), '{"__proto__":{"x":"Infinity"},"y":1}')
 })
 
 t.test('the responses option is accepted and does not change the answer', async t => {
