@@ -186,8 +186,19 @@ function unrepresentable ({ zodSchema }: { zodSchema: z.ZodType }): Json | 'any'
   return 'any'
 }
 
+/** What a secret keeps of its schema on the output side, where it is sent as "**********". */
+const SECRET_OUTPUT_KEYS = new Set(['title', 'description', 'deprecated', 'writeOnly'])
+
 function tidy (zodSchema: z.ZodType, json: Json, io: Io): void {
   const def = defOf(zodSchema)
+  // A secret of another type (a number, a list) is sent as the string mask (response-model.ts):
+  // documented as what is sent, a password string.
+  if (io === 'output' && json.writeOnly === true && json.type !== undefined && json.type !== 'string') {
+    for (const key of Object.keys(json)) if (!SECRET_OUTPUT_KEYS.has(key)) delete json[key]
+    json.type = 'string'
+    json.format = 'password'
+    return
+  }
   // zod bounds every int by the safe-integer range; pydantic's `int` has no bounds.
   if (json.type === 'integer') {
     if (json.minimum === Number.MIN_SAFE_INTEGER) delete json.minimum

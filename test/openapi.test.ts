@@ -588,6 +588,23 @@ t.test('examples/security: the OAuth2 password form', async t => {
   })
 })
 
+t.test('a secret that is not a string: its type as input, the password string it is sent as on output', async t => {
+  const Account = z.object({
+    user: z.string(),
+    pin: Field(z.number().int(), { secret: true, ge: 0, description: 'The PIN' }),
+    codes: Field(z.array(z.string()), { secret: true })
+  }).meta({ id: 'Account' })
+  const doc = await documentWith(t, app => {
+    app.api.put('/accounts/:id', { args: { id: Path(z.string()), account: Body(Account) }, responseModel: Account }, function replaceAccount ({ account }) { return account })
+  })
+  const { schemas } = doc.components
+  t.strictSame(schemas['Account-Input'].properties.pin, { type: 'integer', minimum: 0, description: 'The PIN', writeOnly: true, title: 'Pin' })
+  t.strictSame(schemas['Account-Input'].properties.codes, { type: 'array', items: { type: 'string' }, writeOnly: true, title: 'Codes' })
+  t.strictSame(schemas['Account-Output'].properties.pin, { description: 'The PIN', writeOnly: true, title: 'Pin', type: 'string', format: 'password' })
+  t.strictSame(schemas['Account-Output'].properties.codes, { writeOnly: true, title: 'Codes', type: 'string', format: 'password' })
+  t.strictSame(schemas['Account-Output'].properties.user, { type: 'string', title: 'User' })
+})
+
 // ---------------------------------------------------------------------------------------------
 // Responses
 
