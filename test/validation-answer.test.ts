@@ -68,6 +68,26 @@ t.test('unobserved, the 422 is no thrown error: Fastify\'s handler channel repor
   t.equal(thrown.length, REQUESTS.length, 'thrown when a hook watches')
 })
 
+t.test('preSerialization hooks and the reply serializer see the 422 body either way', async t => {
+  const observe = (hooked: boolean) => (app: FastifyInstance, seen: unknown[]) => {
+    if (hooked) app.addHook('onError', async () => {})
+    app.addHook('preSerialization', async (request, reply, payload) => {
+      seen.push(payload)
+      return { wrapped: payload }
+    })
+    app.setReplySerializer(payload => `${JSON.stringify(payload)}\n`)
+  }
+  const quiet = await appWith(t, 'fastapi', observe(false))
+  const watched = await appWith(t, 'fastapi', observe(true))
+  const a = await quiet.app.inject(REQUESTS[2])
+  const b = await watched.app.inject(REQUESTS[2])
+  t.equal(a.statusCode, 422)
+  t.equal(a.body, b.body)
+  t.match(a.body, /^\{"wrapped":\{"detail":\[\{"type":"less_than_equal".*\n$/)
+  t.same(quiet.seen, watched.seen, 'the hook saw the same body')
+  t.equal(quiet.seen.length, 1)
+})
+
 t.test('an onError hook of the route, or of an encapsulating plugin, sees the error', async t => {
   const app = Fastify()
   const seen: string[] = []
