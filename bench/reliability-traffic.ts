@@ -62,8 +62,8 @@ export const KINDS: readonly RequestKind[] = [
     status: 422,
     weight: 1
   },
-  // Fastify answers it with `Connection: close` (it closes after any body it could not parse):
-  // autocannon opens another connection each time (see reliability-load.ts).
+  // The body was read to its end, so the connection stays open (Fastify alone would close it after
+  // a body it could not parse; the plugin removes that `Connection: close`, as uvicorn keeps it).
   {
     id: 'user-create-malformed',
     label: 'POST /users, malformed JSON',

@@ -118,20 +118,14 @@ export function buildInvalidAnswer (settings: ErrorSettings): InvalidAnswer {
  */
 function hasOnErrorHooks (reply: FastifyReply): boolean {
   try {
-    return routeOnError(reply)
-  } catch {
-    return true
-  }
-}
-
-function routeOnError (reply: FastifyReply): boolean {
-  // Its key is defined on Reply's prototype (a getter of the reply's request): found there, read on the reply.
-  for (let holder: object | null = reply; holder !== null; holder = Object.getPrototypeOf(holder)) {
-    const key = Object.getOwnPropertySymbols(holder).find(symbol => symbol.description === 'fastify.context')
-    if (key === undefined) continue
-    const context = (reply as unknown as Record<symbol, unknown>)[key]
-    return !(context !== null && typeof context === 'object' && 'onError' in context && context.onError === null)
-  }
+    // Its key is defined on Reply's prototype (a getter of the reply's request): found there, read on the reply.
+    for (let holder: object | null = reply; holder !== null; holder = Object.getPrototypeOf(holder)) {
+      const key = Object.getOwnPropertySymbols(holder).find(symbol => symbol.description === 'fastify.context')
+      if (key === undefined) continue
+      const context = (reply as unknown as Record<symbol, unknown>)[key]
+      return !(context !== null && typeof context === 'object' && 'onError' in context && context.onError === null)
+    }
+  } catch {}
   return true
 }
 

@@ -4,7 +4,7 @@
  * model, serialize.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { RequestValidationError } from './exceptions.js'
+import { RequestValidationError, type ErrorItem } from './exceptions.js'
 import type { RequestValidator } from './validation.js'
 import type { ResponseSerializer } from './response-model.js'
 import type { Program } from './dependency-graph.js'
@@ -50,7 +50,7 @@ function finish (reply: FastifyReply, value: unknown, serialize: ResponseSeriali
   return body
 }
 
-function throwInvalid (errors: ConstructorParameters<typeof RequestValidationError>[0], body: unknown): never {
+function throwInvalid (errors: ErrorItem[], body: unknown): never {
   throw new RequestValidationError(errors, body)
 }
 
